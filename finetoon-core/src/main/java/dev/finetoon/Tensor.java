@@ -28,16 +28,19 @@ public final class Tensor {
 
   /** A tensor over a copy of {@code data} with the given shape; the sizes must multiply to {@code data.length}. */
   public static Tensor of(float[] data, int... shape) {
-    return wrap(data.clone(), shape.clone());
+    return adopt(data.clone(), shape.clone());
   }
 
   /** A tensor of zeros. */
   public static Tensor zeros(int... shape) {
-    return wrap(new float[checkedSize(shape)], shape.clone());
+    return adopt(new float[checkedSize(shape)], shape.clone());
   }
 
-  /** A tensor that takes ownership of {@code data} (no copy): the caller must not change it afterwards. */
-  static Tensor wrap(float[] data, int[] shape) {
+  /**
+   * A tensor that takes ownership of {@code data} without copying it, for readers and backends that fill a fresh
+   * array: the caller must not touch the array afterwards.
+   */
+  public static Tensor adopt(float[] data, int... shape) {
     checkArgument(
         checkedSize(shape) == data.length,
         "shape %s holds %s values, data has %s",
@@ -113,7 +116,7 @@ public final class Tensor {
 
   /** The same values under another shape of the same size. */
   public Tensor reshape(int... newShape) {
-    return wrap(data, newShape.clone());
+    return adopt(data, newShape.clone());
   }
 
   /** Rows {@code [from, to)} of the first dimension. */

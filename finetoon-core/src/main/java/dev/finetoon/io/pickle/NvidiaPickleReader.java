@@ -1,0 +1,158 @@
+package dev.finetoon.io.pickle;
+
+import com.google.common.collect.ImmutableMap;
+import dev.finetoon.ModelFormatException;
+import dev.finetoon.Tensor;
+import dev.finetoon.model.GeneratorConfig;
+import dev.finetoon.model.StyleGanModel;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the generator from a {@code .pkl} made by NVIDIA's stylegan2-ada-pytorch: an ADA training snapshot (a dict
+ * with {@code G}, {@code D}, {@code G_ema}, …; the generator is {@code G_ema}) or a bare pickled {@code Generator} as
+ * the Fine-Tooning notebooks save them. Nothing in the file is executed; see {@link PickleGlobals}.
+ *
+ * <pre>{@code
+ * StyleGanModel ffhq = NvidiaPickleReader.read(Path.of("ffhq-res256-mirror-paper256-noaug.pkl"));
+ * }</pre>
+ *
+ * <p>Thread-safe: every call works on its own state.
+ */
+public final class NvidiaPickleReader {
+  /** The first byte of a pickle of protocol 2 or later. */
+  private static final int PROTO = 0x80;
+
+  private NvidiaPickleReader() {}
+
+  /** Reads a pickle file's generator; throws {@link ModelFormatException} naming what is wrong with the file. */
+  public static StyleGanModel read(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > Integer.MAX_VALUE - 64) {
+      throw new ModelFormatException(file + " is " + size + " bytes; pickles over 2 GiB are not supported");
+    }
+    return read(Files.readAllBytes(file), file.toString());
+  }
+
+  /** Reads a pickle held in memory; {@code source} names it in messages and in the model's provenance. */
+  public static StyleGanModel read(byte[] bytes, String source) throws ModelFormatException {
+    Object top = unpickle(bytes, source, PickleGlobals.forModelFiles());
+    String format;
+    Object generator;
+    if (top instanceof PersistentModule module) {
+      format = "nvidia-generator";
+      generator = module;
+    } else if (top instanceof Map<?, ?> snapshot && !(top instanceof InertObject)) {
+      format = "nvidia-snapshot";
+      generator = snapshot.get("G_ema");
+      if (generator == null) {
+        throw new ModelFormatException(
+            source + " is a dict without 'G_ema' (keys: " + snapshot.keySet() + "); expected an ADA training snapshot");
+      }
+    } else {
+      throw new ModelFormatException(
+          source + " holds " + GeneratorKwargs.describe(top) + ", not a StyleGAN2-ADA snapshot or Generator");
+    }
+    if (!(generator instanceof PersistentModule g) || !g.className().equals("Generator")) {
+      throw new ModelFormatException(source + ": the generator is " + GeneratorKwargs.describe(generator)
+          + ", not a persistent StyleGAN2-ADA Generator");
+    }
+    GeneratorConfig config = GeneratorKwargs.parse(g.state().get("_init_args"), g.state().get("_init_kwargs"));
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    collectTensors(g, "", tensors);
+    try {
+      return StyleGanModel.of(config, tensors, ImmutableMap.of("source", source, "format", format));
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(source + ": " + e.getMessage() + describeSynthesis(g), e);
+    }
+  }
+
+  /** The globals a pickle references, in order of first use; loading stops at the first dangerous one. */
+  static Set<String> globals(byte[] bytes, String source) throws ModelFormatException {
+    PickleGlobals globals = PickleGlobals.forModelFiles();
+    unpickle(bytes, source, globals);
+    return globals.seen();
+  }
+
+  private static Object unpickle(byte[] bytes, String source, PickleGlobals globals) throws ModelFormatException {
+    if (bytes.length >= 2 && bytes[0] == 'P' && bytes[1] == 'K') {
+      throw new ModelFormatException(source + " is a zip archive (a torch.save file?), not an NVIDIA pickle");
+    }
+    if (bytes.length < 2 || (bytes[0] & 0xff) != PROTO || bytes[1] < 2 || bytes[1] > 5) {
+      throw new ModelFormatException(source + " is not a pickle of protocol 2 to 5");
+    }
+    SafeUnpickler unpickler = new SafeUnpickler(globals, null);
+    try {
+      return unpickler.load(new ByteArrayInputStream(bytes), bytes.length);
+    } catch (PickleFailure e) {
+      throw withSource(source, e.getCause());
+    } catch (ModelFormatException e) {
+      throw withSource(source, e);
+    } catch (IOException | RuntimeException e) {
+      throw new ModelFormatException(source + " is truncated or corrupt: " + e.getMessage(), e);
+    } catch (StackOverflowError e) {
+      throw new ModelFormatException(source + " is nested too deeply to read", e);
+    }
+  }
+
+  private static ModelFormatException withSource(String source, ModelFormatException e) {
+    if (e instanceof dev.finetoon.UnsafePickleException) {
+      return e;
+    }
+    return new ModelFormatException(source + ": " + e.getMessage(), e);
+  }
+
+  /** Walks {@code _modules} depth-first, naming parameters and buffers as PyTorch's {@code state_dict} does. */
+  private static void collectTensors(PersistentModule module, String prefix, Map<String, Tensor> out)
+      throws ModelFormatException {
+    for (String slot : new String[] {"_parameters", "_buffers"}) {
+      for (Map.Entry<?, ?> e : mapAt(module, slot).entrySet()) {
+        String name = prefix + e.getKey();
+        if (e.getValue() instanceof TensorRef ref) {
+          out.put(name, ref.toTensor(name));
+        } else if (e.getValue() != null) {
+          throw new ModelFormatException(name + " is " + GeneratorKwargs.describe(e.getValue()) + ", not a tensor");
+        }
+      }
+    }
+    for (Map.Entry<?, ?> e : mapAt(module, "_modules").entrySet()) {
+      String name = prefix + e.getKey();
+      if (e.getValue() instanceof PersistentModule child) {
+        collectTensors(child, name + ".", out);
+      } else if (e.getValue() != null) {
+        throw new ModelFormatException("module " + name + " is " + GeneratorKwargs.describe(e.getValue())
+            + ", not a persistent StyleGAN2-ADA module");
+      }
+    }
+  }
+
+  private static Map<?, ?> mapAt(PersistentModule module, String slot) throws ModelFormatException {
+    Object value = module.state().get(slot);
+    if (value == null) {
+      return Map.of();
+    }
+    if (!(value instanceof Map<?, ?> map) || value instanceof InertObject) {
+      throw new ModelFormatException(module.className() + "." + slot + " is " + GeneratorKwargs.describe(value));
+    }
+    return map;
+  }
+
+  private static String describeSynthesis(PersistentModule generator) {
+    try {
+      if (mapAt(generator, "_modules").get("synthesis") instanceof PersistentModule synthesis) {
+        Set<?> layers = mapAt(synthesis, "_modules").keySet();
+        if (layers.stream().noneMatch(k -> String.valueOf(k).matches("b\\d+"))) {
+          return " (its synthesis network has layers " + layers + ": not StyleGAN2-ADA; StyleGAN3 is not supported)";
+        }
+      }
+    } catch (ModelFormatException e) {
+      // The caller reports the first problem; this is only a hint.
+    }
+    return "";
+  }
+}

@@ -1,0 +1,66 @@
+package dev.finetoon.io.pickle;
+
+import dev.finetoon.ModelFormatException;
+import dev.finetoon.Tensor;
+import java.util.Arrays;
+
+/**
+ * A tensor as {@code torch._utils._rebuild_tensor_v2} describes it: a strided view of a storage. Values are gathered
+ * into a float32 {@link Tensor} only when the generator needs them, after checking the view lies inside the storage.
+ */
+record TensorRef(TorchStorage storage, long offset, int[] size, long[] stride) {
+
+  Tensor toTensor(String name) throws ModelFormatException {
+    long count = 1;
+    long last = offset;
+    for (int d = 0; d < size.length; d++) {
+      if (size[d] < 0 || stride[d] < 0) {
+        throw new ModelFormatException("tensor " + name + " has a negative size or stride " + this);
+      }
+      count *= size[d];
+      if (count > Integer.MAX_VALUE) {
+        throw new ModelFormatException("tensor " + name + " is too large: " + this);
+      }
+      if (size[d] > 0) {
+        last += (size[d] - 1) * stride[d];
+      }
+    }
+    if (offset < 0 || (count > 0 && last >= storage.numel())) {
+      throw new ModelFormatException(
+          "tensor " + name + " " + this + " reaches element " + last + " of a storage of " + storage.numel());
+    }
+    float[] values = new float[(int) count];
+    if (isContiguous() && storage.type() == StorageType.FLOAT) {
+      storage.data().asFloatBuffer().get((int) offset, values);
+      return Tensor.adopt(values, size.clone());
+    }
+    int[] index = new int[size.length];
+    for (int i = 0; i < values.length; i++) {
+      long at = offset;
+      for (int d = 0; d < size.length; d++) {
+        at += index[d] * stride[d];
+      }
+      values[i] = storage.type().read(storage.data(), (int) at);
+      for (int d = size.length - 1; d >= 0 && ++index[d] == size[d]; d--) {
+        index[d] = 0;
+      }
+    }
+    return Tensor.adopt(values, size.clone());
+  }
+
+  private boolean isContiguous() {
+    long expected = 1;
+    for (int d = size.length - 1; d >= 0; d--) {
+      if (size[d] != 1 && stride[d] != expected) {
+        return false;
+      }
+      expected *= size[d];
+    }
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "[size " + Arrays.toString(size) + ", stride " + Arrays.toString(stride) + ", offset " + offset + "]";
+  }
+}

@@ -1,0 +1,68 @@
+package dev.finetoon.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens sessions on CUDA when asked and able, else on CPU. A session that opens on CPU but not on CUDA proves CUDA
+ * unusable: that is logged once and remembered, so later sessions in this JVM go straight to CPU. Thread-safe.
+ */
+final class SessionOpener {
+  private static final Logger log = LoggerFactory.getLogger(SessionOpener.class);
+  private static final AtomicReference<Throwable> cudaFailure = new AtomicReference<>();
+  private static final AtomicBoolean cudaAnnounced = new AtomicBoolean();
+
+  /** Loads a model into a session with the given options. */
+  @FunctionalInterface
+  interface ModelSource {
+    OrtSession open(OrtEnvironment env, SessionOptions options) throws OrtException;
+  }
+
+  private SessionOpener() {}
+
+  static OnnxSession open(ModelSource source, SessionSettings settings) throws OrtException {
+    if (!settings.preferCuda() || cudaFailure.get() != null) {
+      return new OnnxSession(openOn(ExecutionProvider.CPU, source, settings), ExecutionProvider.CPU);
+    }
+    Throwable failure;
+    try {
+      OrtSession session = openOn(ExecutionProvider.CUDA, source, settings);
+      if (cudaAnnounced.compareAndSet(false, true)) {
+        log.info("ONNX Runtime runs on the CUDA execution provider (device 0)");
+      }
+      return new OnnxSession(session, ExecutionProvider.CUDA);
+    } catch (OrtException | LinkageError e) {
+      failure = e;
+    }
+    OrtSession session;
+    try {
+      session = openOn(ExecutionProvider.CPU, source, settings);
+    } catch (OrtException e) {
+      e.addSuppressed(failure);
+      throw e;
+    }
+    if (cudaFailure.compareAndSet(null, failure)) {
+      log.info("ONNX Runtime runs on the CPU execution provider: CUDA is unavailable ({})", failure.toString());
+    }
+    return new OnnxSession(session, ExecutionProvider.CPU);
+  }
+
+  private static OrtSession openOn(ExecutionProvider provider, ModelSource source, SessionSettings settings)
+      throws OrtException {
+    try (SessionOptions options = new SessionOptions()) {
+      options.setIntraOpNumThreads(settings.intraOpThreads());
+      options.setInterOpNumThreads(settings.interOpThreads());
+      options.setOptimizationLevel(settings.optimizationLevel());
+      if (provider == ExecutionProvider.CUDA) {
+        options.addCUDA(0);
+      }
+      return source.open(OrtEnvironment.getEnvironment(), options);
+    }
+  }
+}
