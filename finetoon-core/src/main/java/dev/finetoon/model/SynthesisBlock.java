@@ -40,6 +40,11 @@ public record SynthesisBlock(
     return Stream.concat(conv0.stream(), Stream.of(conv1, torgb)).toList();
   }
 
+  /** The 3×3 convolutions in execution order: conv0 (if any), conv1. */
+  public List<ModulatedConv> convs() {
+    return Stream.concat(conv0.stream(), Stream.of(conv1)).toList();
+  }
+
   /** How many consecutive ws the block reads. */
   public int numWs() {
     return layers().size();

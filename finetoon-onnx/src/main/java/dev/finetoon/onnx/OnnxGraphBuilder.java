@@ -89,6 +89,12 @@ public final class OnnxGraphBuilder {
     return constant(TensorProto.DataType.INT64_VALUE, raw.array(), values.length);
   }
 
+  /** Adds an int64 scalar constant (e.g. a Gather index that drops its axis); returns its generated name. */
+  public String constantInt(long value) {
+    ByteBuffer raw = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
+    return constant(TensorProto.DataType.INT64_VALUE, raw.array());
+  }
+
   /** Adds a float32 scalar constant; returns its generated name. */
   public String constantFloat(float value) {
     ByteBuffer raw = ByteBuffer.allocate(Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).putFloat(value);

@@ -1,0 +1,101 @@
+package dev.finetoon.io;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableMap;
+import dev.finetoon.ModelFormatException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Reads and writes numpy {@code .npz} archives: zip files of {@code name.npy} entries, stored as {@code np.savez}
+ * writes them or deflated as {@code np.savez_compressed} does. Entries are read as {@link NpyFile} reads files, with
+ * the same checks.
+ *
+ * <pre>{@code
+ * NpzFile.write(Path.of("projected_w.npz"), Map.of("w", NpyArray.of(ws))); // ws: [1, num_ws, w_dim]
+ * Tensor w = NpzFile.read(Path.of("projected_w.npz")).get("w").toTensor();
+ * }</pre>
+ */
+public final class NpzFile {
+  private static final String SUFFIX = ".npy";
+  /** Entries get a fixed time so that equal arrays give equal files. */
+  private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+
+  private NpzFile() {}
+
+  /** The arrays in {@code file} by name (the entry name without {@code .npy}), in the archive's order. */
+  public static Map<String, NpyArray> read(Path file) throws IOException {
+    Map<String, NpyArray> arrays = new LinkedHashMap<>();
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      Enumeration<? extends ZipEntry> entries = zip.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry entry = entries.nextElement();
+        String source = file + "[" + entry.getName() + "]";
+        if (!entry.getName().endsWith(SUFFIX)) {
+          throw new ModelFormatException(source + ": not an .npy entry; an .npz file holds only .npy arrays");
+        }
+        String name = entry.getName().substring(0, entry.getName().length() - SUFFIX.length());
+        try (InputStream in = zip.getInputStream(entry)) {
+          // The entry's size in the zip directory is not trusted: the reader grows its buffer as data arrives.
+          if (arrays.put(name, NpyFile.read(in, source, -1)) != null) {
+            throw new ModelFormatException(source + ": the archive holds two entries of this name");
+          }
+        }
+      }
+    } catch (ZipException e) {
+      throw new ModelFormatException(file + ": not a readable .npz (zip) archive: " + e.getMessage(), e);
+    }
+    return ImmutableMap.copyOf(arrays);
+  }
+
+  /** Writes {@code arrays} uncompressed, as {@code np.savez(file, **arrays)}, atomically. */
+  public static void write(Path file, Map<String, NpyArray> arrays) throws IOException {
+    write(file, arrays, ZipEntry.STORED);
+  }
+
+  /** Writes {@code arrays} deflated, as {@code np.savez_compressed(file, **arrays)}, atomically. */
+  public static void writeCompressed(Path file, Map<String, NpyArray> arrays) throws IOException {
+    write(file, arrays, ZipEntry.DEFLATED);
+  }
+
+  private static void write(Path file, Map<String, NpyArray> arrays, int method) throws IOException {
+    arrays.keySet().forEach(name -> checkArgument(!name.isEmpty(), "an array name is empty"));
+    AtomicFiles.write(
+        file,
+        out -> {
+          ZipOutputStream zip = new ZipOutputStream(out);
+          for (Map.Entry<String, NpyArray> array : arrays.entrySet()) {
+            ByteArrayOutputStream npy = new ByteArrayOutputStream();
+            NpyFile.write(npy, array.getValue());
+            byte[] bytes = npy.toByteArray();
+            ZipEntry entry = new ZipEntry(array.getKey() + SUFFIX);
+            entry.setTimeLocal(ENTRY_TIME);
+            entry.setMethod(method);
+            if (method == ZipEntry.STORED) {
+              CRC32 crc = new CRC32();
+              crc.update(bytes);
+              entry.setSize(bytes.length);
+              entry.setCompressedSize(bytes.length);
+              entry.setCrc(crc.getValue());
+            }
+            zip.putNextEntry(entry);
+            zip.write(bytes);
+            zip.closeEntry();
+          }
+          // Finish, not close: AtomicFiles closes the underlying stream itself.
+          zip.finish();
+        });
+  }
+}
