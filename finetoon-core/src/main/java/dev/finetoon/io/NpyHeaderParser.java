@@ -124,7 +124,7 @@ final class NpyHeaderParser {
     throw error("expected True or False");
   }
 
-  /** A tuple of integers: {@code ()}, {@code (3,)}, {@code (3, 32)}; a trailing comma is allowed, {@code (3)} is not. */
+  /** A tuple of integers: {@code ()}, {@code (3,)}, {@code (3, 32)}, {@code (3, 32,)}; but {@code (3)} is no tuple. */
   private long[] tuple() throws ModelFormatException {
     expect('(');
     List<Long> values = new ArrayList<>();

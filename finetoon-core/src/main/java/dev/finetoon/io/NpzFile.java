@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.common.collect.ImmutableMap;
 import dev.finetoon.ModelFormatException;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -54,8 +55,12 @@ public final class NpzFile {
           }
         }
       }
-    } catch (ZipException e) {
+    } catch (ZipException | EOFException e) {
+      // EOFException: a compressed entry ends before its data does.
       throw new ModelFormatException(file + ": not a readable .npz (zip) archive: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      // java.util.zip reports an entry name that is not valid UTF-8 with this unchecked exception.
+      throw new ModelFormatException(file + ": corrupt .npz (zip) archive: " + e.getMessage(), e);
     }
     return ImmutableMap.copyOf(arrays);
   }
