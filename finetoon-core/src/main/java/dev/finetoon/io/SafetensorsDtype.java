@@ -16,7 +16,7 @@ enum SafetensorsDtype {
       for (int i = 0; i < values.length; i++) {
         values[i] = (float) in.get(i);
       }
-      return Tensor.of(values, shape);
+      return Tensor.adopt(values, shape);
     }
   },
   F32(4) {
@@ -31,9 +31,9 @@ enum SafetensorsDtype {
       ShortBuffer in = littleEndian(bytes).asShortBuffer();
       float[] values = new float[in.remaining()];
       for (int i = 0; i < values.length; i++) {
-        values[i] = halfToFloat(in.get(i));
+        values[i] = HalfFloats.halfToFloat(in.get(i));
       }
-      return Tensor.of(values, shape);
+      return Tensor.adopt(values, shape);
     }
   },
   BF16(2) {
@@ -42,9 +42,9 @@ enum SafetensorsDtype {
       ShortBuffer in = littleEndian(bytes).asShortBuffer();
       float[] values = new float[in.remaining()];
       for (int i = 0; i < values.length; i++) {
-        values[i] = Float.intBitsToFloat((in.get(i) & 0xffff) << 16);
+        values[i] = HalfFloats.bfloat16ToFloat(in.get(i));
       }
-      return Tensor.of(values, shape);
+      return Tensor.adopt(values, shape);
     }
   };
 
@@ -64,18 +64,5 @@ enum SafetensorsDtype {
 
   private static ByteBuffer littleEndian(ByteBuffer bytes) {
     return bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  /** IEEE 754 binary16 to binary32; every half value, subnormals, infinities and NaN payloads included, is exact. */
-  static float halfToFloat(short half) {
-    int sign = (half & 0x8000) << 16;
-    int exponent = (half >>> 10) & 0x1f;
-    int mantissa = half & 0x3ff;
-    if (exponent == 0) {
-      float magnitude = mantissa * 0x1p-24f;
-      return sign == 0 ? magnitude : -magnitude;
-    }
-    int floatExponent = exponent == 0x1f ? 0xff : exponent - 15 + 127;
-    return Float.intBitsToFloat(sign | floatExponent << 23 | mantissa << 13);
   }
 }

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class SafetensorsDtypeTest {
+class HalfFloatsTest {
   @Test
   void everyHalfConvertsExactly() {
     for (int bits = 0; bits <= 0xffff; bits++) {
       int sign = bits >>> 15;
       int exponent = (bits >>> 10) & 0x1f;
       int mantissa = bits & 0x3ff;
-      float converted = SafetensorsDtype.halfToFloat((short) bits);
+      float converted = HalfFloats.halfToFloat((short) bits);
 
       if (exponent == 0x1f && mantissa != 0) {
         assertThat(converted).as("0x%04x", bits).isNaN();
