@@ -72,14 +72,7 @@ public final class NvidiaPickleReader {
     }
   }
 
-  /** The globals a pickle references, in order of first use; loading stops at the first dangerous one. */
-  static Set<String> globals(byte[] bytes, String source) throws ModelFormatException {
-    PickleGlobals globals = PickleGlobals.forModelFiles();
-    unpickle(bytes, source, globals);
-    return globals.seen();
-  }
-
-  private static Object unpickle(byte[] bytes, String source, PickleGlobals globals) throws ModelFormatException {
+  static Object unpickle(byte[] bytes, String source, PickleGlobals globals) throws ModelFormatException {
     if (bytes.length >= 2 && bytes[0] == 'P' && bytes[1] == 'K') {
       throw new ModelFormatException(source + " is a zip archive (a torch.save file?), not an NVIDIA pickle");
     }

@@ -3,11 +3,12 @@ package dev.finetoon.io.pickle;
 import java.util.Map;
 
 /**
- * A {@code torch.nn.Module} as NVIDIA's {@code torch_utils.persistence} pickles it: the class name and the module's
- * {@code __dict__} ({@code _parameters}, {@code _buffers}, {@code _modules}, {@code _init_kwargs}, …). The embedded
- * {@code module_src} is deliberately dropped: finetoon reads the structure and never runs the source.
+ * A {@code torch.nn.Module} as NVIDIA's {@code torch_utils.persistence} pickles it: the class name, the module's
+ * {@code __dict__} ({@code _parameters}, {@code _buffers}, {@code _modules}, {@code _init_kwargs}, …) and the
+ * embedded Python source of its module ({@code module_src}), which Python would execute on load. finetoon reads the
+ * structure and never runs the source; {@link PickleScan} inspects it as text.
  */
-record PersistentModule(String className, Map<?, ?> state) {
+record PersistentModule(String className, Map<?, ?> state, String moduleSource) {
 
   @Override
   public String toString() {

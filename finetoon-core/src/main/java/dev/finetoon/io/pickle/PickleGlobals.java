@@ -53,15 +53,25 @@ final class PickleGlobals {
           "torch.load", "torch.jit.load", "torch._C._load_for_lite_interpreter");
 
   private final Map<String, Object> allowed;
+  private final boolean refuseDangerous;
   private final Set<String> seen = new LinkedHashSet<>();
 
-  private PickleGlobals(Map<String, Object> allowed) {
+  private PickleGlobals(Map<String, Object> allowed, boolean refuseDangerous) {
     this.allowed = allowed;
+    this.refuseDangerous = refuseDangerous;
   }
 
   /** The globals of a top-level model pickle (modules, parameters, tensors, numpy scalars, plain containers). */
   static PickleGlobals forModelFiles() {
-    return new PickleGlobals(modelGlobals());
+    return new PickleGlobals(modelGlobals(), true);
+  }
+
+  /**
+   * Like {@link #forModelFiles()}, but dangerous globals become inert placeholders instead of stopping the load, so
+   * that a scan can list every global a file references.
+   */
+  static PickleGlobals forScanning() {
+    return new PickleGlobals(modelGlobals(), false);
   }
 
   /** The globals of a legacy torch storage stream: only the storage types. */
@@ -70,7 +80,7 @@ final class PickleGlobals {
     for (String name : List.of("Float", "Half", "BFloat16", "Double", "Long", "Int", "Short", "Char", "Byte", "Bool")) {
       storages.put("torch." + name + "Storage", StorageType.forGlobal("torch", name + "Storage"));
     }
-    return new PickleGlobals(storages);
+    return new PickleGlobals(storages, true);
   }
 
   /** True for a global that would execute code or reach the system if Python unpickled it. */
@@ -96,7 +106,10 @@ final class PickleGlobals {
     String global = module + "." + name;
     seen.add(global);
     if (isDangerous(module, name)) {
-      throw new UnsafePickleException(global);
+      if (refuseDangerous) {
+        throw new UnsafePickleException(global);
+      }
+      return new InertObject.Global(global);
     }
     Object known = allowed.get(global);
     if (known != null) {
@@ -143,7 +156,8 @@ final class PickleGlobals {
     if (!(className instanceof String) || !(state instanceof Map)) {
       throw new PickleException("persistent object without class_name or state");
     }
-    return new PersistentModule((String) className, (Map<?, ?>) state);
+    Object source = meta.get("module_src");
+    return new PersistentModule((String) className, (Map<?, ?>) state, source instanceof String s ? s : "");
   }
 
   private static Object orderedDict(Object[] args) {
