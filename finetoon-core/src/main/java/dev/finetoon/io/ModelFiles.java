@@ -8,6 +8,8 @@ import dev.finetoon.io.pickle.NvidiaPickleReader;
 import dev.finetoon.model.StyleGanModel;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -45,11 +47,13 @@ public final class ModelFiles {
     try (InputStream in = Files.newInputStream(file)) {
       n = in.readNBytes(head, 0, head.length);
     }
-    if (n >= 2 && (head[0] & 0xff) == 0x80) {
-      return NvidiaPickleReader.read(file);
-    }
-    if (n == 9 && head[8] == '{') {
+    // Safetensors first: its 8-byte header length may well start with 0x80, a pickle's first byte.
+    long headerLength = n == 9 ? ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong() : -1;
+    if (n == 9 && head[8] == '{' && headerLength > 0 && headerLength <= Files.size(file) - 8) {
       return readSafetensors(file);
+    }
+    if (n >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5) {
+      return NvidiaPickleReader.read(file);
     }
     throw new ModelFormatException(
         file + " is neither an NVIDIA pickle (.pkl) nor a finetoon safetensors file");

@@ -58,6 +58,17 @@ class ModelFilesTest {
   }
 
   @Test
+  void recognisesSafetensorsWhoseHeaderLengthStartsLikeAPickle() throws IOException {
+    // This model's header is 0x1480 bytes long: its first byte, 0x80, is also a pickle's first byte.
+    StyleGanModel model = RandomModels.create(GeneratorConfig.builder(16, 16, 8).cDim(3).build(), 7);
+    Path file = dir.resolve("conditional.safetensors");
+    ModelFiles.write(model, file);
+    assertThat(Files.readAllBytes(file)[0] & 0xff).isEqualTo(0x80);
+
+    assertThat(ModelFiles.read(file).tensors()).isEqualTo(model.tensors());
+  }
+
+  @Test
   void unusualConfigurationsRoundTrip() throws IOException {
     GeneratorConfig config = GeneratorConfig.builder(0, 8, 8)
         .cDim(5)
