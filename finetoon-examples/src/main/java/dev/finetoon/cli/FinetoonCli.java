@@ -1,0 +1,66 @@
+package dev.finetoon.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code finetoon} command line: generate images from StyleGAN2-ADA generators, blend them block by block, and
+ * compare the blends. Each subcommand is its own class; this one holds the options they all share.
+ *
+ * <pre>{@code
+ * finetoon generate --network ffhq.pkl --seeds 0-7 --trunc 0.7 --outdir out
+ * finetoon blend --base ffhq.pkl --donor toon.pkl --blocks 64,128,256 --out blend.safetensors
+ * }</pre>
+ */
+@Command(
+    name = "finetoon",
+    scope = ScopeType.INHERIT, // --help, --version and the version reach every subcommand
+    mixinStandardHelpOptions = true,
+    versionProvider = FinetoonCli.Version.class,
+    description = "Fine-Tooning: run and blend StyleGAN2-ADA generators (.pkl or finetoon safetensors).",
+    subcommands = {
+      GenerateCommand.class,
+      BlendCommand.class,
+      CompareCommand.class,
+      InfoCommand.class,
+      ExportOnnxCommand.class,
+      DemoCommand.class
+    })
+public final class FinetoonCli {
+  private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
+  private boolean verbose;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new FinetoonCli()).execute(args));
+  }
+
+  /**
+   * Quiets the libraries' informational log lines (e.g. which execution provider ONNX Runtime uses) unless {@code
+   * --verbose} is given or the level was set with {@code -Dorg.slf4j.simpleLogger.defaultLogLevel}. Takes effect only
+   * before the first logger is created.
+   */
+  static void configureLogging(boolean verbose) {
+    if (System.getProperty(LOG_LEVEL) == null) {
+      System.setProperty(LOG_LEVEL, verbose ? "info" : "warn");
+    }
+  }
+
+  /** Whether {@code --verbose} was given, before or after the subcommand. */
+  boolean verbose() {
+    return verbose;
+  }
+
+  /** The version from the jar manifest. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = FinetoonCli.class.getPackage().getImplementationVersion();
+      return new String[] {"finetoon " + (version != null ? version : "(development build)")};
+    }
+  }
+}
