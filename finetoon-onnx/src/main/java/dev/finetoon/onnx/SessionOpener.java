@@ -59,6 +59,9 @@ final class SessionOpener {
       options.setIntraOpNumThreads(settings.intraOpThreads());
       options.setInterOpNumThreads(settings.interOpThreads());
       options.setOptimizationLevel(settings.optimizationLevel());
+      // A generator runs its block sessions one after another, each with its own pool; spinning threads of the
+      // block that just finished would compete with the next block's threads for the cores.
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
       if (provider == ExecutionProvider.CUDA) {
         options.addCUDA(0);
       }
