@@ -131,10 +131,12 @@ final class GeneratorKwargs {
     if (value == null && fallback != null) {
       return fallback;
     }
-    if (!(value instanceof Number n) || value instanceof Double && n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw new ModelFormatException("Generator argument " + key + " is " + describe(value) + ", not an integer");
+    if (!(value instanceof Number n)
+        || n.doubleValue() != Math.rint(n.doubleValue())
+        || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
+      throw new ModelFormatException("Generator argument " + key + " is " + describe(value) + ", not a 32-bit integer");
     }
-    return Math.toIntExact(n.longValue());
+    return n.intValue();
   }
 
   private static double number(Map<String, Object> kw, String key, double fallback) throws ModelFormatException {

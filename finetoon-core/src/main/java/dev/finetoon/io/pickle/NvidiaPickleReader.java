@@ -9,6 +9,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -63,8 +65,7 @@ public final class NvidiaPickleReader {
           + ", not a persistent StyleGAN2-ADA Generator");
     }
     GeneratorConfig config = GeneratorKwargs.parse(g.state().get("_init_args"), g.state().get("_init_kwargs"));
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    collectTensors(g, "", tensors);
+    Map<String, Tensor> tensors = new TensorWalk(bytes.length).collect(g);
     try {
       return StyleGanModel.of(config, tensors, ImmutableMap.of("source", source, "format", format));
     } catch (IllegalArgumentException e) {
@@ -100,26 +101,60 @@ public final class NvidiaPickleReader {
     return new ModelFormatException(source + ": " + e.getMessage(), e);
   }
 
-  /** Walks {@code _modules} depth-first, naming parameters and buffers as PyTorch's {@code state_dict} does. */
-  private static void collectTensors(PersistentModule module, String prefix, Map<String, Tensor> out)
-      throws ModelFormatException {
-    for (String slot : new String[] {"_parameters", "_buffers"}) {
-      for (Map.Entry<?, ?> e : mapAt(module, slot).entrySet()) {
-        String name = prefix + e.getKey();
-        if (e.getValue() instanceof TensorRef ref) {
-          out.put(name, ref.toTensor(name));
-        } else if (e.getValue() != null) {
-          throw new ModelFormatException(name + " is " + GeneratorKwargs.describe(e.getValue()) + ", not a tensor");
+  /**
+   * Walks {@code _modules} depth-first, naming parameters and buffers as PyTorch's {@code state_dict} does. The memo
+   * lets a hostile file make a module contain itself, share one child many times over (2^n paths through n modules)
+   * or point many tensors at one storage; so modules must form a tree of bounded depth, and the tensors together may
+   * hold no more elements than the file has bytes.
+   */
+  private static final class TensorWalk {
+    private static final int MAX_DEPTH = 32;
+    private final Map<String, Tensor> out = new LinkedHashMap<>();
+    private final Set<PersistentModule> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final long maxElements;
+    private long elements;
+
+    TensorWalk(long maxElements) {
+      this.maxElements = maxElements;
+    }
+
+    Map<String, Tensor> collect(PersistentModule generator) throws ModelFormatException {
+      seen.add(generator);
+      visit(generator, "", 0);
+      return out;
+    }
+
+    private void visit(PersistentModule module, String prefix, int depth) throws ModelFormatException {
+      for (String slot : new String[] {"_parameters", "_buffers"}) {
+        for (Map.Entry<?, ?> e : mapAt(module, slot).entrySet()) {
+          String name = prefix + e.getKey();
+          if (e.getValue() instanceof TensorRef ref) {
+            Tensor tensor = ref.toTensor(name);
+            elements += tensor.size();
+            if (elements > maxElements) {
+              throw new ModelFormatException("tensors up to " + name + " hold " + elements
+                  + " elements, more than the file's " + maxElements + " bytes can store: they overlap in storage");
+            }
+            out.put(name, tensor);
+          } else if (e.getValue() != null) {
+            throw new ModelFormatException(name + " is " + GeneratorKwargs.describe(e.getValue()) + ", not a tensor");
+          }
         }
       }
-    }
-    for (Map.Entry<?, ?> e : mapAt(module, "_modules").entrySet()) {
-      String name = prefix + e.getKey();
-      if (e.getValue() instanceof PersistentModule child) {
-        collectTensors(child, name + ".", out);
-      } else if (e.getValue() != null) {
-        throw new ModelFormatException("module " + name + " is " + GeneratorKwargs.describe(e.getValue())
-            + ", not a persistent StyleGAN2-ADA module");
+      for (Map.Entry<?, ?> e : mapAt(module, "_modules").entrySet()) {
+        String name = prefix + e.getKey();
+        if (e.getValue() instanceof PersistentModule child) {
+          if (depth == MAX_DEPTH) {
+            throw new ModelFormatException("module " + name + " is nested more than " + MAX_DEPTH + " modules deep");
+          }
+          if (!seen.add(child)) {
+            throw new ModelFormatException("module " + name + " is " + child + " again: modules must form a tree");
+          }
+          visit(child, name + ".", depth + 1);
+        } else if (e.getValue() != null) {
+          throw new ModelFormatException("module " + name + " is " + GeneratorKwargs.describe(e.getValue())
+              + ", not a persistent StyleGAN2-ADA module");
+        }
       }
     }
   }

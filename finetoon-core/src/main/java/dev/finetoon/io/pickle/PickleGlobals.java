@@ -5,7 +5,6 @@ import com.google.common.collect.ImmutableSet;
 import dev.finetoon.ModelFormatException;
 import dev.finetoon.UnsafePickleException;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -161,7 +160,7 @@ final class PickleGlobals {
   }
 
   private static Object orderedDict(Object[] args) {
-    LinkedHashMap<Object, Object> map = new LinkedHashMap<>();
+    Map<Object, Object> map = new PyContainers.PyDict();
     if (args.length > 0 && args[0] instanceof List<?> items) {
       for (Object item : items) {
         if (!(item instanceof Object[] pair) || pair.length != 2) {
@@ -174,7 +173,7 @@ final class PickleGlobals {
   }
 
   private static Object set(Object[] args) {
-    Set<Object> set = new HashSet<>();
+    Set<Object> set = new PyContainers.PySet(List.of());
     if (args.length > 0 && args[0] instanceof List<?> items) {
       set.addAll(items);
     }

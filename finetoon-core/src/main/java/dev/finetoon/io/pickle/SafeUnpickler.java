@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import net.razorvine.pickle.Opcodes;
@@ -12,13 +13,15 @@ import net.razorvine.pickle.PickleUtils;
 import net.razorvine.pickle.Unpickler;
 
 /**
- * Pyrolite's pickle machine with two guards added by hand, because Pyrolite has no hooks for them:
+ * Pyrolite's pickle machine with three guards added by hand, because Pyrolite has no hooks for them:
  *
  * <ul>
  *   <li>every global ({@code GLOBAL}, {@code STACK_GLOBAL}, {@code INST}) is resolved by {@link PickleGlobals}, never
  *       by Pyrolite's process-wide constructor registry, so nothing outside the allow-list is ever built;
  *   <li>every length-prefixed opcode is checked against the bytes that remain before Pyrolite allocates a buffer of
- *       the declared length, so a hostile header cannot make it allocate more than the input's own size.
+ *       the declared length, so a hostile header cannot make it allocate more than the input's own size;
+ *   <li>lists, dicts and sets are {@link PyContainers}, which hash, compare and print without recursing, so a
+ *       container shared many times over through the memo cannot make that take exponential time.
  * </ul>
  *
  * <p>{@code BUILD} applies state only to the few value types finetoon knows. Not thread-safe: one per load.
@@ -77,6 +80,35 @@ final class SafeUnpickler extends Unpickler {
       }
       case Opcodes.BUILD -> {
         build(stack.pop(), stack.peek());
+        return NO_RETURN_VALUE;
+      }
+      case Opcodes.EMPTY_LIST -> {
+        stack.add(new PyContainers.PyList(List.of()));
+        return NO_RETURN_VALUE;
+      }
+      case Opcodes.LIST -> {
+        stack.add(new PyContainers.PyList(stack.pop_all_since_marker()));
+        return NO_RETURN_VALUE;
+      }
+      case Opcodes.EMPTY_DICT -> {
+        stack.add(new PyContainers.PyDict());
+        return NO_RETURN_VALUE;
+      }
+      case Opcodes.DICT -> {
+        List<Object> items = stack.pop_all_since_marker();
+        PyContainers.PyDict dict = new PyContainers.PyDict();
+        for (int i = 0; i < items.size(); i += 2) {
+          dict.put(items.get(i), items.get(i + 1));
+        }
+        stack.add(dict);
+        return NO_RETURN_VALUE;
+      }
+      case Opcodes.EMPTY_SET -> {
+        stack.add(new PyContainers.PySet(List.of()));
+        return NO_RETURN_VALUE;
+      }
+      case Opcodes.FROZENSET -> {
+        stack.add(new PyContainers.PySet(stack.pop_all_since_marker()));
         return NO_RETURN_VALUE;
       }
       case Opcodes.BINPERSID, Opcodes.PERSID -> {

@@ -1,5 +1,6 @@
 package dev.finetoon.io.pickle;
 
+import com.google.common.math.LongMath;
 import dev.finetoon.ModelFormatException;
 import dev.finetoon.Tensor;
 import java.util.Arrays;
@@ -22,7 +23,8 @@ record TensorRef(TorchStorage storage, long offset, int[] size, long[] stride) {
         throw new ModelFormatException("tensor " + name + " is too large: " + this);
       }
       if (size[d] > 0) {
-        last += (size[d] - 1) * stride[d];
+        // Saturating: a hostile stride must not wrap around to an index inside the storage.
+        last = LongMath.saturatedAdd(last, LongMath.saturatedMultiply(size[d] - 1L, stride[d]));
       }
     }
     if (offset < 0 || (count > 0 && last >= storage.numel())) {
