@@ -82,7 +82,7 @@ public record PickleScan(List<Global> globals, List<EmbeddedSource> sources, Opt
       found.add(new Global(name, verdict));
     }
     Map<String, EmbeddedSource> sources = new LinkedHashMap<>();
-    collectSources(top, sources, java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
+    collectSources(top, sources);
     return new PickleScan(found, List.copyOf(sources.values()), error);
   }
 
@@ -111,22 +111,37 @@ public record PickleScan(List<Global> globals, List<EmbeddedSource> sources, Opt
     return out;
   }
 
-  private static void collectSources(Object value, Map<String, EmbeddedSource> out, Set<Object> visited) {
-    if (value == null || !visited.add(value)) {
-      return;
+  /** Walks the loaded object graph iteratively (a hostile file may nest deeply), each object once. */
+  private static void collectSources(Object top, Map<String, EmbeddedSource> out) {
+    Set<Object> visited = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    java.util.Deque<Object> pending = new java.util.ArrayDeque<>();
+    if (top != null) {
+      pending.push(top);
     }
-    if (value instanceof PersistentModule module) {
-      String src = module.moduleSource();
-      out.computeIfAbsent(module.className() + "@" + src.hashCode(), k -> embedded(module.className(), src));
-      collectSources(module.state(), out, visited);
-    } else if (value instanceof Map<?, ?> map) {
-      map.values().forEach(v -> collectSources(v, out, visited));
-    } else if (value instanceof List<?> list) {
-      list.forEach(v -> collectSources(v, out, visited));
-    } else if (value instanceof Object[] array) {
-      for (Object v : array) {
-        collectSources(v, out, visited);
+    while (!pending.isEmpty()) {
+      Object value = pending.pop();
+      if (!visited.add(value)) {
+        continue;
       }
+      if (value instanceof PersistentModule module) {
+        String src = module.moduleSource();
+        out.computeIfAbsent(module.className() + "@" + src.hashCode(), k -> embedded(module.className(), src));
+        pending.push(module.state());
+      } else if (value instanceof Map<?, ?> map) {
+        map.values().forEach(v -> pushIfPresent(pending, v));
+      } else if (value instanceof List<?> list) {
+        list.forEach(v -> pushIfPresent(pending, v));
+      } else if (value instanceof Object[] array) {
+        for (Object v : array) {
+          pushIfPresent(pending, v);
+        }
+      }
+    }
+  }
+
+  private static void pushIfPresent(java.util.Deque<Object> pending, Object value) {
+    if (value != null) {
+      pending.push(value);
     }
   }
 

@@ -61,6 +61,22 @@ class PickleScanTest {
     });
   }
 
+  @Test
+  void scansDeeplyNestedContainersWithoutOverflowingTheStack() {
+    // 200 000 MARKs then as many LISTs: a list nested 200 000 deep.
+    Pickle p = new Pickle().proto();
+    for (int i = 0; i < 200_000; i++) {
+      p.op('(');
+    }
+    for (int i = 0; i < 200_000; i++) {
+      p.op('l');
+    }
+    PickleScan scan = PickleScan.of(p.op('.').bytes(), "deep");
+
+    assertThat(scan.error()).isEmpty();
+    assertThat(scan.isDangerous()).isFalse();
+  }
+
   /** Just enough of a pickle assembler for these tests. */
   private static final class Pickle {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
