@@ -122,7 +122,9 @@ public final class OnnxGenerator implements Generator {
     checkArgument(
         z.rank() == 2 && z.dim(1) == config.zDim(), "z must be [N, %s], got %s", config.zDim(), z);
     Map<String, Tensor> inputs = new LinkedHashMap<>();
-    inputs.put(StyleGanGraphs.Z, z);
+    if (config.zDim() > 0) {
+      inputs.put(StyleGanGraphs.Z, z);
+    }
     if (config.isConditional()) {
       checkArgument(labels != null, "this model is conditional (c_dim %s): give class labels", config.cDim());
       checkArgument(

@@ -306,6 +306,20 @@ class OnnxGeneratorBehaviourTest {
   }
 
   @Test
+  void aLabelsOnlyModelNeedsNoZ() {
+    StyleGanModel labelsOnly = RandomModels.create(GeneratorConfig.builder(0, 16, 16).cDim(4).build(), 3);
+    float[] oneHot = new float[8];
+    oneHot[1] = 1;
+    oneHot[4 + 2] = 1;
+    try (OnnxGenerator g = OnnxGenerator.open(labelsOnly, SessionSettings.defaults())) {
+      Tensor ws = g.mapping(Tensor.zeros(2, 0), Tensor.of(oneHot, 2, 4), Truncation.NONE);
+
+      assertThat(ws.shape()).containsExactly(2, g.config().numWs(), 16);
+      assertThat(ws.slice(0, 1)).isNotEqualTo(ws.slice(1, 2));
+    }
+  }
+
+  @Test
   void labelsForAnUnconditionalModelAreIgnored() {
     Tensor z = NumpyRandomState.latents(List.of(4L, 5L), 32);
     Tensor labels = Tensor.of(new float[] {1, 0, 0, 1}, 2, 2);
