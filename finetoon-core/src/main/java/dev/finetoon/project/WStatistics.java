@@ -5,7 +5,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 import dev.finetoon.Generator;
 import dev.finetoon.Tensor;
 import dev.finetoon.Truncation;
+import dev.finetoon.model.GeneratorConfig;
 import dev.finetoon.seed.NumpyRandomState;
+import java.util.function.UnaryOperator;
 
 /**
  * The mean w and its spread, as NVIDIA's projector estimates them before optimising: map {@code samples} latents
@@ -31,17 +33,25 @@ public record WStatistics(Tensor wAvg, double wStd) {
 
   /** Estimates the statistics from {@code samples} latents drawn from numpy's {@code RandomState(seed)}. */
   public static WStatistics estimate(Generator generator, int samples, long seed) {
+    return estimate(generator.config(), z -> generator.mapping(z, null, Truncation.NONE), samples, seed);
+  }
+
+  /**
+   * The same with any implementation of the untruncated mapping network ({@code z [N, z_dim] → ws [N, num_ws, w_dim]}),
+   * e.g. a training backend's.
+   */
+  public static WStatistics estimate(GeneratorConfig config, UnaryOperator<Tensor> mapping, int samples, long seed) {
     checkArgument(samples > 0, "need at least one sample");
-    int zDim = generator.config().zDim();
-    int wDim = generator.config().wDim();
-    int numWs = generator.config().numWs();
+    int zDim = config.zDim();
+    int wDim = config.wDim();
+    int numWs = config.numWs();
     Tensor z = new NumpyRandomState(seed).randnFloat(samples, zDim);
     double[] sum = new double[wDim];
     float[][] first = new float[samples][];
     int batch = 1000;
     for (int from = 0; from < samples; from += batch) {
       int to = Math.min(samples, from + batch);
-      float[] ws = generator.mapping(z.slice(from, to), null, Truncation.NONE).toArray();
+      float[] ws = mapping.apply(z.slice(from, to)).toArray();
       for (int i = 0; i < to - from; i++) {
         float[] w = new float[wDim];
         System.arraycopy(ws, i * numWs * wDim, w, 0, wDim);

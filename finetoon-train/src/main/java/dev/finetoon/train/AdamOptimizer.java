@@ -38,6 +38,11 @@ public final class AdamOptimizer {
 
   /** Updates every parameter in place from its gradient (call with gradients computed, outside the collector). */
   public void step(Map<String, NDArray> parameters) {
+    step(parameters, learningRate);
+  }
+
+  /** {@link #step(Map)} with this step's learning rate (for schedules; the moments do not depend on it). */
+  public void step(Map<String, NDArray> parameters, double learningRate) {
     steps++;
     double correction1 = 1 - Math.pow(beta1, steps);
     double correction2 = 1 - Math.pow(beta2, steps);

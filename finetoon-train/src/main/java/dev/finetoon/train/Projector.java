@@ -1,0 +1,206 @@
+package dev.finetoon.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.finetoon.Noise;
+import dev.finetoon.Tensor;
+import dev.finetoon.Truncation;
+import dev.finetoon.model.GeneratorConfig;
+import dev.finetoon.model.ModulatedConv;
+import dev.finetoon.model.StyleGanModel;
+import dev.finetoon.model.SynthesisBlock;
+import dev.finetoon.project.Projection;
+import dev.finetoon.project.ProjectionListener;
+import dev.finetoon.project.ProjectionOptions;
+import dev.finetoon.project.ProjectionSchedule;
+import dev.finetoon.project.WStatistics;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * NVIDIA's projector ({@code projector.py}; Fine-Tooning's {@code fine_toon_project.py} is the same): finds the w, and
+ * the noise maps, with which a generator redraws a target image. Starting at the mean w, Adam minimises the LPIPS
+ * distance between target and rendering plus a penalty that keeps the noise maps noise-like, with a ramped learning
+ * rate and w noise that fades out; the target's features are computed once.
+ *
+ * <pre>{@code
+ * try (Projector projector = Projector.create(ffhq, ProjectionOptions.defaults(Path.of("vgg16.pt")))) {
+ *   Projection p = projector.project(target, ProjectionListener.NONE); // target [1, 3, R, R] in 0..255
+ *   p.writeNpz(Path.of("projected_w.npz"));
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: one projection at a time per instance.
+ */
+public final class Projector implements AutoCloseable {
+  /** Images larger than this are area-downsampled before LPIPS, as NVIDIA's projector does. */
+  private static final int LPIPS_SIZE = 256;
+
+  private final StyleGanModel model;
+  private final ProjectionOptions options;
+  private final LpipsFeatures lpips;
+
+  private Projector(StyleGanModel model, ProjectionOptions options, LpipsFeatures lpips) {
+    this.model = model;
+    this.options = options;
+    this.lpips = lpips;
+  }
+
+  /** Loads the feature network named by the options. */
+  public static Projector create(StyleGanModel model, ProjectionOptions options) throws IOException {
+    return new Projector(model, options, LpipsFeatures.load(options.featureNetwork()));
+  }
+
+  /** Projects {@code target} ({@code [1, C, R, R]}, values 0–255, R the model's resolution). */
+  public Projection project(Tensor target, ProjectionListener listener) {
+    GeneratorConfig config = model.config();
+    int r = config.imgResolution();
+    checkArgument(
+        target.rank() == 4 && target.dim(0) == 1 && target.dim(1) == config.imgChannels() && target.dim(2) == r
+            && target.dim(3) == r,
+        "target must be [1, %s, %s, %s] (the model's resolution), got %s", config.imgChannels(), r, r, target);
+    ProjectionSchedule schedule = options.schedule();
+    try (DjlGenerator g = DjlGenerator.create(model)) {
+      g.parameterNames().forEach(name -> g.setRequiresGradient(name, false));
+      WStatistics stats = statistics(g);
+      Map<String, NDArray> noise = noiseBuffers(g);
+      Random random = new Random(options.seed());
+      for (NDArray buffer : noise.values()) {
+        buffer.set(new ai.djl.ndarray.index.NDIndex("..."), DjlTensors.toNDArray(g.manager(), gaussian(random, buffer)));
+        buffer.setRequiresGradient(true);
+      }
+      NDArray targetFeatures = lpips.features(lpipsInput(DjlTensors.toNDArray(g.manager(), target)));
+      NDArray w = DjlTensors.toNDArray(g.manager(), stats.wAvg().reshape(1, 1, config.wDim()));
+      w.setRequiresGradient(true);
+      Map<String, NDArray> parameters = new LinkedHashMap<>();
+      parameters.put("w", w);
+      parameters.putAll(noise);
+      AdamOptimizer adam = new AdamOptimizer(schedule.initialLearningRate(), 0.9, 0.999, 1e-8);
+      List<Tensor> wPerStep = new ArrayList<>();
+      List<Double> losses = new ArrayList<>();
+      for (int step = 0; step < schedule.steps(); step++) {
+        double distance;
+        double loss;
+        try (NDManager scope = g.manager().newSubManager()) {
+          NDArray wNoise = DjlTensors.toNDArray(scope, gaussian(random, w).reshape(1, 1, config.wDim()));
+          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            scope.tempAttachAll(w);
+            NDArray noisyW = w.add(wNoise.mul(Scalars.of(wNoise, schedule.wNoiseScale(step, stats.wStd()))));
+            NDArray ws = noisyW.tile(new long[] {1, config.numWs(), 1});
+            NDArray synth = g.synthesis(ws, Noise.CONST);
+            NDArray dist = targetFeatures.sub(lpips.features(lpipsInput(toPixels(synth)))).square().sum();
+            NDArray total = dist.add(NoiseRegularizer.loss(noise.values()).mul(Scalars.of(dist, options.noiseRegularization())));
+            collector.backward(total);
+            distance = dist.getFloat();
+            loss = total.getFloat();
+          }
+        }
+        adam.step(parameters, schedule.learningRate(step));
+        zeroGradients(parameters);
+        NoiseRegularizer.normalize(noise.values());
+        losses.add(loss);
+        if (options.keepSteps() || step == schedule.steps() - 1) {
+          wPerStep.add(DjlTensors.toTensor(w).reshape(config.wDim()));
+        }
+        if (!listener.onStep(step, schedule.steps(), distance, loss)) {
+          break;
+        }
+      }
+      Tensor finalW = DjlTensors.toTensor(w).reshape(config.wDim());
+      Map<String, Tensor> tuned = new LinkedHashMap<>();
+      noise.forEach((name, buffer) -> tuned.put(name, DjlTensors.toTensor(buffer)));
+      return new Projection(repeat(finalW, config.numWs()), options.keepSteps() ? wPerStep : List.of(), losses, tuned);
+    }
+  }
+
+  /** The LPIPS distance between the target and the rendering of {@code ws} with the model's own const noise. */
+  double distance(Tensor target, Tensor ws) {
+    try (DjlGenerator g = DjlGenerator.create(model)) {
+      NDArray t = lpips.features(lpipsInput(DjlTensors.toNDArray(g.manager(), target)));
+      NDArray s = lpips.features(lpipsInput(toPixels(g.synthesis(DjlTensors.toNDArray(g.manager(), ws), Noise.CONST))));
+      return t.sub(s).square().sum().getFloat();
+    }
+  }
+
+  /** NVIDIA's noise regularisation of the model's own const noise buffers. */
+  double noiseRegularization() {
+    try (DjlGenerator g = DjlGenerator.create(model)) {
+      return NoiseRegularizer.loss(noiseBuffers(g).values()).getFloat();
+    }
+  }
+
+  private WStatistics statistics(DjlGenerator g) {
+    return WStatistics.estimate(model.config(), z -> {
+      try (NDManager scope = g.manager().newSubManager()) {
+        return DjlTensors.toTensor(g.mapping(DjlTensors.toNDArray(scope, z), null, Truncation.NONE));
+      }
+    }, options.wAvgSamples(), WStatistics.SEED);
+  }
+
+  /** Generator output to the projector's pixel scale: {@code (img + 1) · 255/2}. */
+  private static NDArray toPixels(NDArray images) {
+    return images.add(Scalars.of(images, 1)).mul(Scalars.of(images, 255 / 2.0));
+  }
+
+  /** Images in [0, 255], area-downsampled to 256×256 when larger, as NVIDIA's projector feeds LPIPS. */
+  private static NDArray lpipsInput(NDArray images) {
+    long size = images.getShape().get(2);
+    if (size <= LPIPS_SIZE) {
+      return images;
+    }
+    long f = size / LPIPS_SIZE;
+    long[] s = images.getShape().getShape();
+    return images.reshape(s[0], s[1], LPIPS_SIZE, f, LPIPS_SIZE, f).mean(new int[] {5}).mean(new int[] {3});
+  }
+
+  /** The generator's live {@code noise_const} buffers by name. */
+  private Map<String, NDArray> noiseBuffers(DjlGenerator g) {
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    for (SynthesisBlock block : model.plan().blocks()) {
+      for (ModulatedConv layer : block.convs()) {
+        if (layer.noise()) {
+          out.put(layer.noiseConst(), g.tensor(layer.noiseConst()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void zeroGradients(Map<String, NDArray> parameters) {
+    for (NDArray p : parameters.values()) {
+      try (NDArray gradient = p.getGradient()) {
+        gradient.set(new ai.djl.ndarray.index.NDIndex("..."), 0);
+      }
+    }
+  }
+
+  private static Tensor gaussian(Random random, NDArray like) {
+    float[] values = new float[Math.toIntExact(like.size())];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) random.nextGaussian();
+    }
+    return Tensor.adopt(values, java.util.Arrays.stream(like.getShape().getShape()).mapToInt(Math::toIntExact).toArray());
+  }
+
+  private static Tensor repeat(Tensor w, int times) {
+    float[] out = new float[times * w.size()];
+    float[] one = w.toArray();
+    for (int i = 0; i < times; i++) {
+      System.arraycopy(one, 0, out, i * one.length, one.length);
+    }
+    return Tensor.adopt(out, times, w.size());
+  }
+
+  @Override
+  public void close() {
+    lpips.close();
+  }
+}
