@@ -127,10 +127,9 @@ final class StyleGanOps {
     }
     NDArray y = x.mul(styles.expandDims(2).expandDims(3));
     if (layer.up()) {
-      // conv_transpose2d(y, Wᵀ, stride 2), written as a convolution of the zero-upsampled input with the flipped
-      // kernel: DJL's PyTorch engine has no transposed convolution.
-      y = conv2d(upsampleZeros(y), weight.flip(2, 3), 0, 1);
-      y = firFilter(pad2d(y, 1, 1), weights.get(layer.name() + ".resample_filter"), 4);
+      // conv_transpose2d(y, Wᵀ, stride 2) and its trailing zero row and column, then upfirdn2d(pad 1, 1, gain 4):
+      // the zero column pads the right side, so only one more column is needed there.
+      y = firFilter(pad2d(transposedConvStride2(y, weight), 1, 0), weights.get(layer.name() + ".resample_filter"), 4);
     } else {
       y = conv2d(y, weight, layer.kernelSize() / 2, 1);
     }
@@ -150,6 +149,33 @@ final class StyleGanOps {
       y = y.clip(-c, c);
     }
     return y;
+  }
+
+  /**
+   * {@code conv_transpose2d(x, Wᵀ, stride=2)} for a 3×3 kernel, followed by one row and one column of zeros
+   * ({@code [N, O, 2H+2, 2W+2]}). DJL's PyTorch engine has no transposed convolution, so this computes its four output
+   * phases (even/odd rows × even/odd columns) as small convolutions at the input's resolution — 9 taps per input
+   * pixel, as the transposed convolution itself — and interleaves them. Output row 2i takes kernel rows 0 (input i)
+   * and 2 (input i−1); row 2i+1 takes kernel row 1 (input i); columns alike.
+   */
+  private static NDArray transposedConvStride2(NDArray x, NDArray weight) {
+    NDArray evenRows = weight.get(":, :, 2:3, :").concat(weight.get(":, :, 0:1, :"), 2);
+    NDArray oddRows = weight.get(":, :, 1:2, :");
+    NDArray[][] phases = new NDArray[2][2];
+    NDArray[] rowKernels = {evenRows, oddRows};
+    for (int dy = 0; dy < 2; dy++) {
+      NDArray rows = rowKernels[dy];
+      NDArray[] kernels = {rows.get(":, :, :, 2:3").concat(rows.get(":, :, :, 0:1"), 3), rows.get(":, :, :, 1:2")};
+      for (int dx = 0; dx < 2; dx++) {
+        // Even phases read input i−1 and i (pad one before and after); odd phases read input i (pad one after).
+        Shape pad = new Shape(dx == 0 ? 1 : 0, 1, dy == 0 ? 1 : 0, 1);
+        phases[dy][dx] = conv2d(x.pad(pad, 0), kernels[dx], 0, 1);
+      }
+    }
+    long[] s = phases[0][0].getShape().getShape();
+    NDArray even = phases[0][0].expandDims(4).concat(phases[0][1].expandDims(4), 4);
+    NDArray odd = phases[1][0].expandDims(4).concat(phases[1][1].expandDims(4), 4);
+    return even.expandDims(3).concat(odd.expandDims(3), 3).reshape(s[0], s[1], 2 * s[2], 2 * s[3]);
   }
 
   /** NVIDIA's {@code upsample2d}: {@code upfirdn2d(x, f, up=2, pad=(2, 1), gain=4)}. */
