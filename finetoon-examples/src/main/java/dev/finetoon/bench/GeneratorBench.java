@@ -5,22 +5,30 @@ import dev.finetoon.Tensor;
 import dev.finetoon.Truncation;
 import dev.finetoon.model.GeneratorConfig;
 import dev.finetoon.model.MappingConfig;
+import dev.finetoon.model.ModulatedConv;
 import dev.finetoon.model.RandomModels;
 import dev.finetoon.model.StyleGanModel;
+import dev.finetoon.model.SynthesisBlock;
 import dev.finetoon.model.SynthesisConfig;
 import dev.finetoon.onnx.OnnxGenerator;
+import dev.finetoon.onnx.OnnxSession;
 import dev.finetoon.onnx.SessionSettings;
 import dev.finetoon.seed.NumpyRandomState;
-import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.function.IntConsumer;
 import java.util.stream.LongStream;
 
 /**
  * Times generation on a full-size random-weight 256² generator (the configuration of NVIDIA's ffhq-res256 transfer
- * source: z = w = 512, 8 mapping layers, channel_base 16384, channel_max 512, conv_clamp 256) at batch 1 and 8 and
- * prints img/s, the ratio to NVIDIA's stylegan2-ada-pytorch on this 2-core machine (3.0 img/s at batch 1, 2.2 at
- * batch 8, measured with NVIDIA's code), and peak resident memory.
+ * source: z = w = 512, 8 mapping layers, channel_base 16384, channel_max 512, conv_clamp 256) at batch 1 and 8.
+ * Prints img/s of finetoon's generator (one ONNX session per block), of the same network exported as one whole graph
+ * (the baseline measured in the same run), the ratio to NVIDIA's stylegan2-ada-pytorch on this 2-core machine
+ * (3.0 img/s at batch 1, 2.2 at batch 8, measured with NVIDIA's code), and peak resident memory.
  *
  * <pre>
  * java -cp finetoon-examples/target/finetoon.jar dev.finetoon.bench.GeneratorBench [seconds per row]
@@ -40,35 +48,59 @@ public final class GeneratorBench {
         .build();
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 20;
     StyleGanModel model = RandomModels.create(ffhq256(), 1);
     System.out.printf("model: random-weight 256² StyleGAN2-ADA (z=w=512, 8 mapping layers, channel_base 16384), "
         + "%d cores, %.0f s per row%n", Runtime.getRuntime().availableProcessors(), seconds);
-    List<String[]> rows = new ArrayList<>();
-    try (OnnxGenerator g = OnnxGenerator.open(model, SessionSettings.defaults())) {
+    Path exported = Files.createTempDirectory("finetoon-bench");
+    OnnxGenerator.export(model, exported);
+    System.out.printf("%-6s %-18s %-22s %-16s %-12s %-13s%n",
+        "batch", "finetoon img/s", "whole-graph img/s", "vs whole graph", "vs NVIDIA", "peak RSS MiB");
+    try (OnnxGenerator g = OnnxGenerator.open(model, SessionSettings.defaults());
+        OnnxSession whole = OnnxSession.open(exported.resolve("generator.onnx"), SessionSettings.defaults())) {
       for (int batch : new int[] {1, 8}) {
-        double rate = imagesPerSecond(g, batch, seconds);
+        List<Long> seeds = LongStream.range(0, batch).boxed().toList();
+        Tensor z = NumpyRandomState.latents(seeds, 512);
+        double ours = imagesPerSecond(batch, seconds, n -> g.synthesis(g.mapping(z, null, Truncation.of(0.7)), Noise.CONST));
+        Map<String, Tensor> inputs = wholeGraphInputs(model, z);
+        double baseline = imagesPerSecond(batch, seconds, n -> whole.run(inputs));
         double nvidia = batch == 1 ? NVIDIA_BATCH1 : NVIDIA_BATCH8;
-        rows.add(new String[] {
-          String.valueOf(batch), String.format("%.2f", rate), String.format("%.1f", nvidia),
-          String.format("%.2fx", rate / nvidia), String.valueOf(PeakMemory.peakMiB())});
+        System.out.printf("%-6d %-18.2f %-22.2f %-16s %-12s %-13d%n", batch, ours, baseline,
+            String.format("%.2fx", ours / baseline), String.format("%.2fx", ours / nvidia), PeakMemory.peakMiB());
       }
-    }
-    System.out.printf("%-6s %-10s %-14s %-10s %-14s%n", "batch", "img/s", "NVIDIA img/s", "ratio", "peak RSS MiB");
-    for (String[] r : rows) {
-      System.out.printf("%-6s %-10s %-14s %-10s %-14s%n", (Object[]) r);
+    } finally {
+      try (var files = Files.list(exported)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(exported);
     }
   }
 
-  private static double imagesPerSecond(OnnxGenerator g, int batch, double seconds) {
-    List<Long> seeds = LongStream.range(0, batch).boxed().toList();
-    Tensor ws = g.mapping(NumpyRandomState.latents(seeds, 512), null, Truncation.of(0.7));
-    g.synthesis(ws, Noise.CONST); // warm-up
+  /** The exported graph's inputs for these latents: ψ 0.7 on every w, the model's const noise. */
+  private static Map<String, Tensor> wholeGraphInputs(StyleGanModel model, Tensor z) {
+    Map<String, Tensor> inputs = new LinkedHashMap<>();
+    inputs.put("z", z);
+    inputs.put("truncation_psi", Tensor.of(new float[] {0.7f}, 1));
+    inputs.put("truncation_cutoff", Tensor.of(new float[] {model.config().numWs()}, 1));
+    for (SynthesisBlock block : model.plan().blocks()) {
+      for (ModulatedConv layer : block.convs()) {
+        int r = layer.resolution();
+        inputs.put(OnnxGenerator.exportedNoiseInput(layer), model.tensor(layer.noiseConst()).reshape(1, 1, r, r));
+      }
+    }
+    return inputs;
+  }
+
+  /** Runs {@code call} (one batch) after one warm-up for about {@code seconds}; returns images per second. */
+  private static double imagesPerSecond(int batch, double seconds, IntConsumer call) {
+    call.accept(batch);
     long start = System.nanoTime();
     int images = 0;
     while (System.nanoTime() - start < seconds * 1e9) {
-      g.synthesis(g.mapping(NumpyRandomState.latents(seeds, 512), null, Truncation.of(0.7)), Noise.CONST);
+      call.accept(batch);
       images += batch;
     }
     return images / ((System.nanoTime() - start) / 1e9);

@@ -98,6 +98,11 @@ public final class OnnxGenerator implements Generator {
     StyleGanGraphs.whole(model).write(dir.resolve("generator.onnx"), "generator");
   }
 
+  /** The name of a conv layer's noise input in the exported {@code generator.onnx}, e.g. {@code noise_b64_conv0}. */
+  public static String exportedNoiseInput(ModulatedConv layer) {
+    return StyleGanGraphs.wholeNoiseInput(layer);
+  }
+
   private static List<Tensor> tensorsUnder(StyleGanModel model, String prefix) {
     return model.tensors().entrySet().stream()
         .filter(e -> e.getKey().startsWith(prefix))

@@ -27,7 +27,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe.
  */
-public final class LpipsFeatures implements AutoCloseable {
+public final class LpipsFeatures implements FeatureNetwork {
   private final Model model;
   private final PtSymbolBlock block;
 
@@ -49,6 +49,7 @@ public final class LpipsFeatures implements AutoCloseable {
   }
 
   /** LPIPS features of images in [0, 255] at their own size ({@code resize_images=False, return_lpips=True}). */
+  @Override
   public NDArray features(NDArray images) {
     try (IValue input = IValue.from((PtNDArray) images);
         IValue resize = IValue.from(false);

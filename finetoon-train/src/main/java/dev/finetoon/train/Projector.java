@@ -46,9 +46,9 @@ public final class Projector implements AutoCloseable {
 
   private final StyleGanModel model;
   private final ProjectionOptions options;
-  private final LpipsFeatures lpips;
+  private final FeatureNetwork lpips;
 
-  private Projector(StyleGanModel model, ProjectionOptions options, LpipsFeatures lpips) {
+  private Projector(StyleGanModel model, ProjectionOptions options, FeatureNetwork lpips) {
     this.model = model;
     this.options = options;
     this.lpips = lpips;
@@ -57,6 +57,11 @@ public final class Projector implements AutoCloseable {
   /** Loads the feature network named by the options. */
   public static Projector create(StyleGanModel model, ProjectionOptions options) throws IOException {
     return new Projector(model, options, LpipsFeatures.load(options.featureNetwork()));
+  }
+
+  /** Uses {@code features} instead of the network the options name; the projector closes it. */
+  public static Projector create(StyleGanModel model, ProjectionOptions options, FeatureNetwork features) {
+    return new Projector(model, options, features);
   }
 
   /** Projects {@code target} ({@code [1, C, R, R]}, values 0–255, R the model's resolution). */
