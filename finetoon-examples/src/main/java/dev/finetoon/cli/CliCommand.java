@@ -18,15 +18,20 @@ abstract class CliCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  /** The command's work; returning normally exits with 0. */
+  /** The command's work; returning normally exits with {@link #exitCode()}. */
   abstract void run() throws Exception;
+
+  /** The exit code after {@link #run()} returned normally: 0 unless a command's outcome says otherwise. */
+  int exitCode() {
+    return 0;
+  }
 
   @Override
   public final Integer call() {
     FinetoonCli.configureLogging(verbose());
     try {
       run();
-      return 0;
+      return exitCode();
     } catch (ParameterException e) {
       throw e;
     } catch (Exception e) {

@@ -27,7 +27,10 @@ import picocli.CommandLine.ScopeType;
       CompareCommand.class,
       InfoCommand.class,
       ExportOnnxCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      ProjectCommand.class,
+      ToonifyCommand.class,
+      ScanCommand.class
     })
 public final class FinetoonCli {
   private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";

@@ -1,0 +1,112 @@
+package dev.finetoon.cli;
+
+import dev.finetoon.Generator;
+import dev.finetoon.Generators;
+import dev.finetoon.Noise;
+import dev.finetoon.Tensor;
+import dev.finetoon.face.FfhqAligner;
+import dev.finetoon.face.GivenLandmarks;
+import dev.finetoon.image.CenterCrop;
+import dev.finetoon.image.Images;
+import dev.finetoon.image.PhotoReader;
+import dev.finetoon.image.RgbImage;
+import dev.finetoon.io.ModelFiles;
+import dev.finetoon.model.StyleGanModel;
+import dev.finetoon.project.Projection;
+import dev.finetoon.project.ProjectionOptions;
+import dev.finetoon.train.Projector;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code finetoon project}: NVIDIA's {@code projector.py}. Writes {@code target.png} (the photo centre cropped, or
+ * FFHQ-aligned from landmarks, at the model's resolution), {@code projected_w.npz} (key {@code w}, {@code [1, num_ws,
+ * w_dim]}) and {@code proj.png} (its rendering with const noise); {@code --save-video} adds {@code proj.gif}.
+ */
+@Command(
+    name = "project",
+    description = "Project a photo into a generator's w space, as NVIDIA's projector.py.")
+final class ProjectCommand extends CliCommand {
+  @Option(names = "--network", required = true, paramLabel = "FILE", description = "The generator to project into.")
+  private Path network;
+
+  @Option(names = "--target", required = true, paramLabel = "PHOTO", description = "The photo (PNG, JPEG, …).")
+  private Path target;
+
+  @Option(names = "--outdir", required = true, paramLabel = "DIR", description = "Where the results go.")
+  private Path outdir;
+
+  @Mixin private FeatureNetworkOptions featureNetwork;
+
+  @Option(
+      names = "--num-steps",
+      defaultValue = "1000",
+      paramLabel = "N",
+      description = "Optimisation steps (default: ${DEFAULT-VALUE}).")
+  private int steps;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Seed of the projection's random start (default: ${DEFAULT-VALUE}).")
+  private long seed;
+
+  @Option(
+      names = "--landmarks",
+      paramLabel = "FILE.json",
+      description = "Face landmarks of the photo (68 iBUG points or eyes and mouth corners): FFHQ alignment instead of"
+          + " a centre crop.")
+  private Path landmarks;
+
+  @Option(
+      names = "--save-video",
+      description = "Also write proj.gif: target | rendering every " + ProjectionVideo.STRIDE + " steps.")
+  private boolean saveVideo;
+
+  @Override
+  void run() throws IOException {
+    StyleGanModel model = ModelFiles.read(network);
+    RgbImage photo = PhotoReader.defaults().read(target);
+    int resolution = model.config().imgResolution();
+    RgbImage aligned = landmarks != null
+        ? FfhqAligner.of(resolution).align(photo, GivenLandmarks.read(landmarks).locate(photo).orElseThrow())
+        : CenterCrop.resized(photo, resolution);
+    ProjectionOptions options =
+        ProjectionOptions.defaults(featureNetwork.resolve(this::progress))
+            .withSteps(steps)
+            .withSeed(seed)
+            .withKeepSteps(saveVideo);
+    Files.createDirectories(outdir);
+    BufferedImage targetImage = aligned.toBufferedImage();
+    Images.writePng(targetImage, outdir.resolve("target.png"));
+    progress("target: " + outdir.resolve("target.png") + " (" + (landmarks != null ? "FFHQ-aligned" : "centre crop")
+        + ", " + resolution + "x" + resolution + ")");
+
+    Projection projection;
+    try (Projector projector = Projector.create(model, options)) {
+      projection = projector.project(aligned.toTensor(), new ProjectionProgress(this::progress));
+    }
+    Path npz = outdir.resolve("projected_w.npz");
+    projection.writeNpz(npz);
+    progress("projected w: " + npz);
+
+    try (Generator generator = Generators.open(model)) {
+      Tensor ws = projection.ws();
+      Path png = outdir.resolve("proj.png");
+      Tensor image = generator.synthesis(ws.reshape(1, ws.dim(0), ws.dim(1)), Noise.CONST);
+      Images.writePng(Images.toImages(image).get(0), png);
+      progress("rendering: " + png);
+      if (saveVideo) {
+        Path gif = outdir.resolve("proj.gif");
+        int frames = ProjectionVideo.write(gif, targetImage, projection.wPerStep(), generator);
+        progress("video: " + gif + " (" + frames + " frames)");
+      }
+    }
+  }
+}

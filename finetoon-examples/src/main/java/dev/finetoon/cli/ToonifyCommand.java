@@ -1,0 +1,121 @@
+package dev.finetoon.cli;
+
+import dev.finetoon.Toonifier;
+import dev.finetoon.examples.NotebookBlend;
+import dev.finetoon.face.GivenLandmarks;
+import dev.finetoon.image.Images;
+import dev.finetoon.image.PhotoReader;
+import dev.finetoon.io.ModelFiles;
+import dev.finetoon.model.StyleGanModel;
+import dev.finetoon.project.ProjectionOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code finetoon toonify}: a photo projected into the base model and redrawn by a blend (base with the donor's
+ * blocks) or by an already blended or fine-tuned model. Writes {@code target.png}, {@code reconstruction.png} (the
+ * base model's rendering of the projected w), {@code toonified.png} and {@code projected_w.npz}.
+ */
+@Command(
+    name = "toonify",
+    description = "Project a photo into the base model and redraw it with a blended or fine-tuned model.")
+final class ToonifyCommand extends CliCommand {
+  @Option(names = "--base", required = true, paramLabel = "FILE", description = "The human model.")
+  private Path base;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  private ToonModel toon;
+
+  @Option(names = "--photo", required = true, paramLabel = "PHOTO", description = "The photo (PNG, JPEG, …).")
+  private Path photo;
+
+  @Mixin private FeatureNetworkOptions featureNetwork;
+
+  @Option(names = "--outdir", required = true, paramLabel = "DIR", description = "Where the results go.")
+  private Path outdir;
+
+  @Option(
+      names = "--num-steps",
+      defaultValue = "1000",
+      paramLabel = "N",
+    description = "Projection steps (default: ${DEFAULT-VALUE}).")
+  private int steps;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Seed of the projection's random start (default: ${DEFAULT-VALUE}).")
+  private long seed;
+
+  @Option(
+      names = "--landmarks",
+      paramLabel = "FILE.json",
+      description = "Face landmarks of the photo: FFHQ alignment instead of a centre crop.")
+  private Path landmarks;
+
+  /** A blend made here, or a finished model. */
+  static final class ToonModel {
+    @ArgGroup(exclusive = false, multiplicity = "1")
+    private Blend blend;
+
+    @Option(names = "--network", paramLabel = "FILE", description = "An already blended or fine-tuned toon model.")
+    private Path network;
+  }
+
+  /** The donor and the blocks taken from it. */
+  static final class Blend {
+    @Option(names = "--donor", required = true, paramLabel = "FILE", description = "The toon model to blend in.")
+    private Path donor;
+
+    @Option(
+        names = "--blocks",
+        split = ",",
+        paramLabel = "RES",
+        description = "Block resolutions taken from the donor (default: the top three, e.g. 64,128,256).")
+    private List<Integer> blocks;
+  }
+
+  @Override
+  void run() throws IOException {
+    long start = System.nanoTime();
+    StyleGanModel baseModel = ModelFiles.read(base);
+    Toonifier.Builder builder = Toonifier.builder().base(baseModel);
+    if (toon.network != null) {
+      builder.fineTuned(ModelFiles.read(toon.network));
+    } else {
+      int[] blocks = toon.blend.blocks != null
+          ? toon.blend.blocks.stream().mapToInt(Integer::intValue).toArray()
+          : NotebookBlend.topThreeBlocks(baseModel.config());
+      builder.blend(ModelFiles.read(toon.blend.donor), blocks);
+      progress("blend: " + base + " with blocks " + Arrays.toString(blocks) + " of " + toon.blend.donor);
+    }
+    if (landmarks != null) {
+      builder.landmarker(GivenLandmarks.read(landmarks));
+    }
+    builder.projection(
+        ProjectionOptions.defaults(featureNetwork.resolve(this::progress)).withSteps(steps).withSeed(seed));
+    Toonifier.Result result;
+    try (Toonifier toonifier = builder.build()) {
+      result = toonifier.toonify(PhotoReader.defaults().read(photo), new ProjectionProgress(this::progress));
+    }
+    Images.writePng(result.target(), outdir.resolve("target.png"));
+    Images.writePng(result.reconstruction(), outdir.resolve("reconstruction.png"));
+    Images.writePng(result.toonified(), outdir.resolve("toonified.png"));
+    result.projection().writeNpz(outdir.resolve("projected_w.npz"));
+    progress("wrote target.png, reconstruction.png, toonified.png and projected_w.npz to " + outdir);
+    progress(String.format("time: projection %s, rendering %s, total %s", seconds(result.projectionTime()),
+        seconds(result.renderTime()), seconds(Duration.ofNanos(System.nanoTime() - start))));
+  }
+
+  private static String seconds(Duration d) {
+    return String.format("%.1f s", d.toNanos() / 1e9);
+  }
+}
