@@ -190,12 +190,28 @@ final class StyleGanOps {
     return pad2d(spread.reshape(s[0], s[1], 2 * s[2], 2 * s[3]), 2, 1);
   }
 
-  /** A depthwise convolution with the FIR filter {@code f·gain} (flipped: a true convolution), no padding. */
+  /**
+   * The FIR filter {@code f·gain} over the last two axes, no padding (a true convolution: the taps are flipped).
+   * NVIDIA's filters are outer products {@code a ⊗ a} of normalised 1-D taps ({@code a} is then the row sums), so
+   * the filter runs as two 1-D passes of shifted, weighted slices: libtorch's depthwise convolution on the CPU is as
+   * slow as a dense one. {@link Weights#of} refuses filters that are not separable.
+   */
   private static NDArray firFilter(NDArray x, NDArray filter, float gain) {
-    long channels = x.getShape().get(1);
-    long k = filter.getShape().get(0);
-    NDArray kernel = filter.flip(0, 1).mul(Scalars.of(filter, gain)).reshape(1, 1, k, k).tile(new long[] {channels, 1, 1, 1});
-    return conv2d(x, kernel, 0, Math.toIntExact(channels));
+    NDArray taps = filter.sum(new int[] {1}).flip(0);
+    int k = Math.toIntExact(taps.size());
+    long height = x.getShape().get(2) - k + 1;
+    long width = x.getShape().get(3) - k + 1;
+    NDArray rows = null;
+    for (int i = 0; i < k; i++) {
+      NDArray term = x.get(":, :, {}:{}, :", i, i + height).mul(taps.get(i));
+      rows = rows == null ? term : rows.add(term);
+    }
+    NDArray out = null;
+    for (int j = 0; j < k; j++) {
+      NDArray term = rows.get(":, :, :, {}:{}", j, j + width).mul(taps.get(j));
+      out = out == null ? term : out.add(term);
+    }
+    return out.mul(Scalars.of(out, gain));
   }
 
   private static NDArray conv2d(NDArray x, NDArray kernel, int padding, int groups) {
