@@ -30,9 +30,11 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * </ul>
  *
  * <p>Safety: the image's size is read from its header first and an image of more than {@link #maxPixels()} pixels is
- * refused before any pixel is decoded (default {@value #DEFAULT_MAX_PIXELS}, about 190 MB as RGB). A truncated,
- * corrupt or unrecognised file, including a JPEG the decoder warns about, gives an {@link ImageFormatException} naming
- * the file; nothing is written to disk while reading.
+ * refused before any pixel is decoded (default {@value #DEFAULT_MAX_PIXELS}, about 190 MB as RGB), and so is one that
+ * claims more pixels than its file could encode (16384 per byte, twice what PNG can reach), so that a small corrupt
+ * file cannot make the reader allocate for a large image. A truncated, corrupt or unrecognised file, including a JPEG
+ * the decoder warns about, gives an {@link ImageFormatException} naming the file; nothing is written to disk while
+ * reading.
  *
  * <pre>{@code
  * RgbImage photo = PhotoReader.defaults().read(Path.of("me.jpg"));
@@ -44,6 +46,12 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 public final class PhotoReader {
   /** 64 megapixels. */
   public static final long DEFAULT_MAX_PIXELS = 64_000_000L;
+
+  /**
+   * The most pixels a byte of a file can describe: a 1-bit PNG at deflate's best ratio (about 1032:1) reaches 8256;
+   * JPEG and GIF reach far less. A header that claims more belongs to a truncated or corrupt file.
+   */
+  private static final long MAX_PIXELS_PER_BYTE = 1 << 14;
 
   /** The most pixels an RGB byte array can hold. */
   private static final long MAX_SUPPORTED_PIXELS = Integer.MAX_VALUE / 3;
@@ -103,7 +111,7 @@ public final class PhotoReader {
       ImageReader reader = readers.next();
       try {
         reader.setInput(stream, true, true);
-        RgbImage image = decode(reader, jpeg, name);
+        RgbImage image = decode(reader, jpeg, source.size(), name);
         return jpeg != null && exifOrientation ? ExifOrientation.of(jpeg.orientation()).upright(image) : image;
       } finally {
         reader.dispose();
@@ -111,7 +119,7 @@ public final class PhotoReader {
     }
   }
 
-  private RgbImage decode(ImageReader reader, JpegHeader jpeg, String name) throws ImageFormatException {
+  private RgbImage decode(ImageReader reader, JpegHeader jpeg, long length, String name) throws ImageFormatException {
     List<String> warnings = new ArrayList<>();
     reader.addIIOReadWarningListener((r, warning) -> warnings.add(warning));
     RgbImage image;
@@ -123,6 +131,12 @@ public final class PhotoReader {
             String.format(
                 "%s: %dx%d is %d pixels, more than the limit of %d (PhotoReader.withMaxPixels)",
                 name, width, height, (long) width * height, maxPixels));
+      }
+      if ((long) width * height > MAX_PIXELS_PER_BYTE * length) {
+        throw new ImageFormatException(
+            String.format(
+                "%s: corrupt or truncated image: %dx%d pixels cannot come from %d bytes (at most %d pixels per byte)",
+                name, width, height, length, MAX_PIXELS_PER_BYTE));
       }
       image =
           jpeg != null && jpeg.components() == 4

@@ -38,8 +38,8 @@ public record GeneratorConfig(
   /** Synthesis block resolutions {@code 4, 8, …, imgResolution}. */
   public List<Integer> blockResolutions() {
     ImmutableList.Builder<Integer> out = ImmutableList.builder();
-    for (int r = 4; r <= imgResolution; r *= 2) {
-      out.add(r);
+    for (long r = 4; r <= imgResolution; r *= 2) { // long: doubling 2^30 must not wrap around
+      out.add((int) r);
     }
     return out.build();
   }

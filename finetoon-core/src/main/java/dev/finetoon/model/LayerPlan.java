@@ -34,13 +34,25 @@ public final class LayerPlan {
         SynthesisConfig.SKIP.equals(config.synthesis().architecture()),
         "architecture '%s' is not supported: only 'skip' (used by every released StyleGAN2-ADA generator) is",
         config.synthesis().architecture());
+    checkArgument(
+        config.synthesis().resampleFilter().size() == 4,
+        "resample_filter %s is not supported: the backends up-sample with 4 taps, as every released generator does",
+        config.synthesis().resampleFilter());
+    checkArgument(
+        config.channels(config.imgResolution()) > 0,
+        "channel_base %s leaves the %s px block without channels: it must be at least img_resolution",
+        config.synthesis().channelBase(),
+        config.imgResolution());
     this.config = config;
     this.embed = config.isConditional() ? Optional.of(embedLayer(config)) : Optional.empty();
     this.mapping = mappingLayers(config);
     this.blocks = synthesisBlocks(config);
   }
 
-  /** The plan for a configuration; throws {@link IllegalArgumentException} for architectures other than skip. */
+  /**
+   * The plan for a configuration; throws {@link IllegalArgumentException} for what no backend implements: architectures
+   * other than skip, resample filters of other than 4 taps, blocks without channels.
+   */
   public static LayerPlan of(GeneratorConfig config) {
     return new LayerPlan(config);
   }

@@ -160,6 +160,25 @@ class PhotoReaderTest {
   }
 
   @Test
+  void refusesMorePixelsThanTheFileCouldEncodeBeforeDecodingThem() {
+    // Found by PhotoFuzzTest: a 218-byte PNG whose header claims 5701640 x 6 pixels, within the pixel limit, made the
+    // decoder allocate 146 MB for them before it found the data missing.
+    byte[] png = pngHeaderOnly(5_701_640, 6);
+
+    assertThatThrownBy(() -> reader.read(png, "small.png"))
+        .isInstanceOf(ImageFormatException.class)
+        .hasMessageContaining("small.png: corrupt or truncated image: 5701640x6 pixels cannot come from 33 bytes");
+  }
+
+  @Test
+  void readsAnImageCompressedAsFarAsPngGoes() throws IOException {
+    // A blank 1-bit PNG: deflate's best ratio over the fewest bits a pixel can take, about 7000 pixels per byte.
+    byte[] blank = png(new BufferedImage(2048, 2048, BufferedImage.TYPE_BYTE_BINARY));
+
+    assertThat(reader.read(blank, "blank.png").get(2047, 2047, 0)).isZero();
+  }
+
+  @Test
   void theLimitIsConfigurable() throws IOException {
     byte[] image = png(LanczosTest.random(20, 10, 5).toBufferedImage());
 

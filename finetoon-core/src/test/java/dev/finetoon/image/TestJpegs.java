@@ -15,11 +15,11 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 /** JPEG files for tests: written with ImageIO at top quality, with EXIF or Adobe segments spliced in after SOI. */
-final class TestJpegs {
+public final class TestJpegs {
   private TestJpegs() {}
 
   /** {@code image} as a baseline YCbCr JPEG. */
-  static byte[] rgb(BufferedImage image) throws IOException {
+  public static byte[] rgb(BufferedImage image) throws IOException {
     return write(new IIOImage(image, null, null));
   }
 
@@ -27,14 +27,14 @@ final class TestJpegs {
    * A four-component JPEG holding {@code samples} (per pixel four values, row-major) as stored, without an Adobe
    * segment: what decoders take as CMYK.
    */
-  static byte[] fourComponents(int width, int height, int[] samples) throws IOException {
+  public static byte[] fourComponents(int width, int height, int[] samples) throws IOException {
     WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);
     raster.setPixels(0, 0, width, height, samples);
     return write(new IIOImage(raster, null, null));
   }
 
   /** {@code jpeg} with an APP1 EXIF segment whose IFD0 holds only the orientation tag. */
-  static byte[] withOrientation(byte[] jpeg, int orientation) {
+  public static byte[] withOrientation(byte[] jpeg, int orientation) {
     ByteBuffer exif = ByteBuffer.allocate(6 + 8 + 2 + 12 + 4);
     exif.put("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1));
     exif.put("MM".getBytes(StandardCharsets.ISO_8859_1)).putShort((short) 42).putInt(8);
@@ -45,7 +45,7 @@ final class TestJpegs {
   }
 
   /** {@code jpeg} with an Adobe APP14 segment carrying {@code transform} (0 CMYK, 1 YCbCr, 2 YCCK). */
-  static byte[] withAdobeTransform(byte[] jpeg, int transform) {
+  public static byte[] withAdobeTransform(byte[] jpeg, int transform) {
     ByteBuffer adobe = ByteBuffer.allocate(12);
     adobe.put("Adobe".getBytes(StandardCharsets.ISO_8859_1)).putShort((short) 100).putInt(0).put((byte) transform);
     return withSegment(jpeg, 0xEE, adobe.array());

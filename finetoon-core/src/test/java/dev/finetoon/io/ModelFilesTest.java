@@ -73,7 +73,8 @@ class ModelFilesTest {
     GeneratorConfig config = GeneratorConfig.builder(0, 8, 8)
         .cDim(5)
         .imgChannels(1)
-        .synthesis(new SynthesisConfig(256, 16, 1, OptionalDouble.of(128.5), "skip", List.of(1.0, 2.0, 1.0), false))
+        .synthesis(
+            new SynthesisConfig(256, 16, 1, OptionalDouble.of(128.5), "skip", List.of(1.0, 2.0, 2.0, 1.0), false))
         .build();
     StyleGanModel model = RandomModels.create(config, 9);
     Path file = dir.resolve("odd.safetensors");

@@ -48,10 +48,11 @@ final class LegacyStorageReader {
         throw new ModelFormatException("storage stream keys " + keys + " do not match storage " + id.key());
       }
       return data(bytes, bytes.length - in.available(), id);
-    } catch (IOException | PickleException | ClassCastException | IllegalStateException e) {
-      if (e instanceof ModelFormatException m) {
-        throw m;
-      }
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // Pyrolite reports some corrupt opcodes with unchecked exceptions of its own choosing (a pop from an empty
+      // stack, an unparsable INT, GET or PUT argument).
       throw new ModelFormatException("corrupt torch storage stream: " + e.getMessage(), e);
     }
   }

@@ -32,6 +32,9 @@ record TensorRef(TorchStorage storage, long offset, int[] size, long[] stride) {
           "tensor " + name + " " + this + " reaches element " + last + " of a storage of " + storage.numel());
     }
     float[] values = new float[(int) count];
+    if (count == 0) {
+      return Tensor.adopt(values, size.clone()); // PyTorch accepts an empty view at any offset: it reads nothing
+    }
     if (isContiguous() && storage.type() == StorageType.FLOAT) {
       storage.data().asFloatBuffer().get((int) offset, values);
       return Tensor.adopt(values, size.clone());

@@ -8,7 +8,12 @@ import dev.finetoon.ModelFormatException;
 import dev.finetoon.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Storages of every element type NVIDIA's files use become float32 tensors, through any strided view. */
 class LegacyStorageReaderTest {
@@ -74,11 +79,40 @@ class LegacyStorageReaderTest {
   }
 
   @Test
+  void anEmptyViewPastTheEndOfItsStorageIsAnEmptyTensorAsInPyTorch() throws ModelFormatException {
+    // Found while writing the fuzz tests: the float32 fast path read zero floats from index 5 (or from (int) 2^31) of a
+    // 3-float buffer, and the buffer's IndexOutOfBoundsException came out of NvidiaPickleReader.read.
+    TorchStorage storage = LegacyStorageReader.read(storageStream("FloatStorage", 3, 3, new byte[12]));
+
+    for (long offset : new long[] {5, 1L << 31}) {
+      Tensor t = new TensorRef(storage, offset, new int[] {0}, new long[] {1}).toTensor("empty");
+      assertThat(t.shape()).containsExactly(0);
+    }
+  }
+
+  @Test
   void aCountBeyondTheDataIsAFormatError() {
     byte[] stream = storageStream("HalfStorage", 5, 5, new byte[8]);
     assertThatThrownBy(() -> LegacyStorageReader.read(stream))
         .isExactlyInstanceOf(ModelFormatException.class)
         .hasMessageContaining("claims 5 elements but the stream holds at most 4");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("opcodesPyroliteRefusesUnchecked")
+  void aCorruptOpcodeIsAFormatErrorWhateverPyroliteThrows(String what, byte[] stream) {
+    // Found by StorageStreamFuzzTest: Pyrolite's IndexOutOfBoundsException and NumberFormatException came through.
+    assertThatThrownBy(() -> LegacyStorageReader.read(stream))
+        .isExactlyInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("corrupt torch storage stream");
+  }
+
+  static Stream<Arguments> opcodesPyroliteRefusesUnchecked() {
+    return Stream.of(
+        Arguments.of("STOP on an empty stack", new byte[] {(byte) 0x80, 2, '.'}),
+        Arguments.of("INT without digits", "I\n.".getBytes(StandardCharsets.US_ASCII)),
+        Arguments.of("GET of a name", "gx\n.".getBytes(StandardCharsets.US_ASCII)),
+        Arguments.of("PUT of a name", "NpX\n.".getBytes(StandardCharsets.US_ASCII)));
   }
 
   private static ByteBuffer le(int bytes) {
