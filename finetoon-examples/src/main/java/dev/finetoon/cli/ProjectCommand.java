@@ -19,6 +19,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,28 +42,10 @@ final class ProjectCommand extends CliCommand {
   @Option(names = "--outdir", required = true, paramLabel = "DIR", description = "Where the results go.")
   private Path outdir;
 
-  @Mixin private FeatureNetworkOptions featureNetwork;
+  @Mixin private ProjectionCliOptions projection;
 
-  @Option(
-      names = "--num-steps",
-      defaultValue = "1000",
-      paramLabel = "N",
-      description = "Optimisation steps (default: ${DEFAULT-VALUE}).")
-  private int steps;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "Seed of the projection's random start (default: ${DEFAULT-VALUE}).")
-  private long seed;
 
-  @Option(
-      names = "--landmarks",
-      paramLabel = "FILE.json",
-      description = "Face landmarks of the photo (68 iBUG points or eyes and mouth corners): FFHQ alignment instead of"
-          + " a centre crop.")
-  private Path landmarks;
 
   @Option(
       names = "--save-video",
@@ -74,37 +57,34 @@ final class ProjectCommand extends CliCommand {
     StyleGanModel model = ModelFiles.read(network);
     RgbImage photo = PhotoReader.defaults().read(target);
     int resolution = model.config().imgResolution();
-    RgbImage aligned = landmarks != null
-        ? FfhqAligner.of(resolution).align(photo, GivenLandmarks.read(landmarks).locate(photo).orElseThrow())
+    Optional<Path> landmarks = projection.landmarks();
+    RgbImage aligned = landmarks.isPresent()
+        ? FfhqAligner.of(resolution).align(photo, GivenLandmarks.read(landmarks.get()).locate(photo).orElseThrow())
         : CenterCrop.resized(photo, resolution);
-    ProjectionOptions options =
-        ProjectionOptions.defaults(featureNetwork.resolve(this::progress))
-            .withSteps(steps)
-            .withSeed(seed)
-            .withKeepSteps(saveVideo);
+    ProjectionOptions options = projection.options(this::progress).withKeepSteps(saveVideo);
     Files.createDirectories(outdir);
     BufferedImage targetImage = aligned.toBufferedImage();
     Images.writePng(targetImage, outdir.resolve("target.png"));
-    progress("target: " + outdir.resolve("target.png") + " (" + (landmarks != null ? "FFHQ-aligned" : "centre crop")
+    progress("target: " + outdir.resolve("target.png") + " (" + (landmarks.isPresent() ? "FFHQ-aligned" : "centre crop")
         + ", " + resolution + "x" + resolution + ")");
 
-    Projection projection;
+    Projection projected;
     try (Projector projector = Projector.create(model, options)) {
-      projection = projector.project(aligned.toTensor(), new ProjectionProgress(this::progress));
+      projected = projector.project(aligned.toTensor(), new ProjectionProgress(this::progress));
     }
     Path npz = outdir.resolve("projected_w.npz");
-    projection.writeNpz(npz);
+    projected.writeNpz(npz);
     progress("projected w: " + npz);
 
     try (Generator generator = Generators.open(model)) {
-      Tensor ws = projection.ws();
+      Tensor ws = projected.ws();
       Path png = outdir.resolve("proj.png");
       Tensor image = generator.synthesis(ws.reshape(1, ws.dim(0), ws.dim(1)), Noise.CONST);
       Images.writePng(Images.toImages(image).get(0), png);
       progress("rendering: " + png);
       if (saveVideo) {
         Path gif = outdir.resolve("proj.gif");
-        int frames = ProjectionVideo.write(gif, targetImage, projection.wPerStep(), generator);
+        int frames = ProjectionVideo.write(gif, targetImage, projected.wPerStep(), generator);
         progress("video: " + gif + " (" + frames + " frames)");
       }
     }

@@ -7,7 +7,6 @@ import dev.finetoon.image.Images;
 import dev.finetoon.image.PhotoReader;
 import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
-import dev.finetoon.project.ProjectionOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,30 +35,13 @@ final class ToonifyCommand extends CliCommand {
   @Option(names = "--photo", required = true, paramLabel = "PHOTO", description = "The photo (PNG, JPEG, …).")
   private Path photo;
 
-  @Mixin private FeatureNetworkOptions featureNetwork;
+  @Mixin private ProjectionCliOptions projection;
 
   @Option(names = "--outdir", required = true, paramLabel = "DIR", description = "Where the results go.")
   private Path outdir;
 
-  @Option(
-      names = "--num-steps",
-      defaultValue = "1000",
-      paramLabel = "N",
-    description = "Projection steps (default: ${DEFAULT-VALUE}).")
-  private int steps;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "Seed of the projection's random start (default: ${DEFAULT-VALUE}).")
-  private long seed;
 
-  @Option(
-      names = "--landmarks",
-      paramLabel = "FILE.json",
-      description = "Face landmarks of the photo: FFHQ alignment instead of a centre crop.")
-  private Path landmarks;
 
   /** A blend made here, or a finished model. */
   static final class ToonModel {
@@ -97,11 +79,10 @@ final class ToonifyCommand extends CliCommand {
       builder.blend(ModelFiles.read(toon.blend.donor), blocks);
       progress("blend: " + base + " with blocks " + Arrays.toString(blocks) + " of " + toon.blend.donor);
     }
-    if (landmarks != null) {
-      builder.landmarker(GivenLandmarks.read(landmarks));
+    if (projection.landmarks().isPresent()) {
+      builder.landmarker(GivenLandmarks.read(projection.landmarks().get()));
     }
-    builder.projection(
-        ProjectionOptions.defaults(featureNetwork.resolve(this::progress)).withSteps(steps).withSeed(seed));
+    builder.projection(projection.options(this::progress));
     Toonifier.Result result;
     try (Toonifier toonifier = builder.build()) {
       result = toonifier.toonify(PhotoReader.defaults().read(photo), new ProjectionProgress(this::progress));

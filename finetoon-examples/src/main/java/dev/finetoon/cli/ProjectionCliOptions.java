@@ -1,0 +1,44 @@
+package dev.finetoon.cli;
+
+import dev.finetoon.project.ProjectionOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The projection options {@code project} and {@code toonify} share: steps, seed, landmarks, feature network. */
+final class ProjectionCliOptions {
+  @Mixin private FeatureNetworkOptions featureNetwork;
+
+  @Option(
+      names = "--num-steps",
+      defaultValue = "1000",
+      paramLabel = "N",
+      description = "Optimisation steps (default: ${DEFAULT-VALUE}).")
+  private int steps;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Seed of the projection's random start (default: ${DEFAULT-VALUE}).")
+  private long seed;
+
+  @Option(
+      names = "--landmarks",
+      paramLabel = "FILE.json",
+      description = "Face landmarks of the photo (68 iBUG points or eyes and mouth corners): FFHQ alignment instead of"
+          + " a centre crop.")
+  private Path landmarks;
+
+  /** NVIDIA's projection settings with these steps and seed, downloading the feature network if needed. */
+  ProjectionOptions options(Consumer<String> log) throws IOException {
+    return ProjectionOptions.defaults(featureNetwork.resolve(log)).withSteps(steps).withSeed(seed);
+  }
+
+  Optional<Path> landmarks() {
+    return Optional.ofNullable(landmarks);
+  }
+}
