@@ -1,6 +1,7 @@
 package dev.finetoon.cli;
 
 import dev.finetoon.FinetoonException;
+import dev.finetoon.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -10,10 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -21,9 +20,9 @@ import java.util.HexFormat;
 import java.util.function.Consumer;
 
 /**
- * Fetches a file over HTTP(S) once and reuses it afterwards. The body goes to a temporary file in the cache folder,
- * its SHA-256 computed on the way, and is moved into place only when complete: a failed or interrupted download
- * leaves nothing behind.
+ * Fetches a file over HTTP(S) once and reuses it afterwards. The body is written with {@link AtomicFiles}, its
+ * SHA-256 computed on the way, so it lands in the cache only when complete: a failed or interrupted download leaves
+ * nothing behind.
  *
  * <pre>{@code
  * Path vgg = new CachedDownload(CachedDownload.defaultFolder(), System.out::println).fetch(URI.create(url));
@@ -74,30 +73,19 @@ final class CachedDownload {
       log.accept("using cached " + target + " (" + url + ")");
       return target;
     }
-    Files.createDirectories(folder);
-    Path partial = Files.createTempFile(folder, "." + target.getFileName() + ".", ".part");
-    try {
-      log.accept("downloading " + url);
-      MessageDigest sha = sha256();
-      long bytes = download(url, partial, sha);
-      try {
-        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      log.accept("saved " + target + ": " + bytes + " bytes, sha256 " + HexFormat.of().formatHex(sha.digest()));
-      return target;
-    } finally {
-      Files.deleteIfExists(partial);
-    }
+    log.accept("downloading " + url);
+    MessageDigest sha = sha256();
+    long[] bytes = new long[1];
+    AtomicFiles.write(target, out -> bytes[0] = download(url, out, sha));
+    log.accept("saved " + target + ": " + bytes[0] + " bytes, sha256 " + HexFormat.of().formatHex(sha.digest()));
+    return target;
   }
 
-  private long download(URI url, Path partial, MessageDigest sha) throws IOException {
+  private long download(URI url, OutputStream out, MessageDigest sha) throws IOException {
     HttpRequest request = HttpRequest.newBuilder(url).GET().build();
     try {
       HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream body = response.body();
-          OutputStream out = Files.newOutputStream(partial)) {
+      try (InputStream body = response.body()) {
         if (response.statusCode() != 200) {
           throw failed(url, "HTTP " + response.statusCode());
         }
