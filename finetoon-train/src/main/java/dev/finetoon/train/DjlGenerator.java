@@ -218,9 +218,11 @@ public final class DjlGenerator implements AutoCloseable {
 
   /** Sets the gradient of every trainable tensor to zero; DJL's PyTorch engine accumulates them otherwise. */
   public void zeroGradients() {
-    for (NDArray array : trainableTensors().values()) {
-      try (NDArray gradient = array.getGradient()) {
-        gradient.set(new NDIndex("..."), 0);
+    try (NDManager scope = manager.newSubManager()) {
+      for (NDArray array : trainableTensors().values()) {
+        // Lent to the scope, the array hands it its gradient's handle and the zero that fills it; both die with it.
+        scope.tempAttachAll(array);
+        array.getGradient().set(new NDIndex("..."), 0);
       }
     }
   }

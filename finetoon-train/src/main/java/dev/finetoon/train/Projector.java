@@ -95,9 +95,11 @@ public final class Projector implements AutoCloseable {
         double distance;
         double loss;
         try (NDManager scope = g.manager().newSubManager()) {
+          // Lent to the scope, the long-lived arrays put every temporary of the step there, to be freed with it.
+          scope.tempAttachAll(w, targetFeatures);
+          scope.tempAttachAll(noise.values().toArray(NDArray[]::new));
           NDArray wNoise = DjlTensors.toNDArray(scope, gaussian(random, w).reshape(1, 1, config.wDim()));
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            scope.tempAttachAll(w);
             NDArray noisyW = w.add(wNoise.mul(Scalars.of(wNoise, schedule.wNoiseScale(step, stats.wStd()))));
             NDArray ws = noisyW.tile(new long[] {1, config.numWs(), 1});
             NDArray synth = g.synthesis(ws, Noise.CONST);
@@ -109,7 +111,7 @@ public final class Projector implements AutoCloseable {
           }
         }
         adam.step(parameters, schedule.learningRate(step));
-        zeroGradients(parameters);
+        zeroGradients(parameters, g.manager());
         NoiseRegularizer.normalize(noise.values());
         losses.add(loss);
         if (options.keepSteps() || step == schedule.steps() - 1) {
@@ -179,11 +181,11 @@ public final class Projector implements AutoCloseable {
     return out;
   }
 
-  private static void zeroGradients(Map<String, NDArray> parameters) {
-    for (NDArray p : parameters.values()) {
-      try (NDArray gradient = p.getGradient()) {
-        gradient.set(new ai.djl.ndarray.index.NDIndex("..."), 0);
-      }
+  private static void zeroGradients(Map<String, NDArray> parameters, NDManager manager) {
+    try (NDManager scope = manager.newSubManager()) {
+      // The gradients' handles and the zero that fills them land in the scope (see DjlGenerator.zeroGradients).
+      scope.tempAttachAll(parameters.values().toArray(NDArray[]::new));
+      parameters.values().forEach(p -> p.getGradient().set(new ai.djl.ndarray.index.NDIndex("..."), 0));
     }
   }
 
