@@ -7,12 +7,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code finetoon} command line: generate images from StyleGAN2-ADA generators, blend them block by block, and
- * compare the blends. Each subcommand is its own class; this one holds the options they all share.
+ * The {@code finetoon} command line: generate images from StyleGAN2-ADA generators, blend them block by block, compare
+ * the blends, and fine-tune them. Each subcommand is its own class; this one holds the options they all share.
  *
  * <pre>{@code
  * finetoon generate --network ffhq.pkl --seeds 0-7 --trunc 0.7 --outdir out
  * finetoon blend --base ffhq.pkl --donor toon.pkl --blocks 64,128,256 --out blend.safetensors
+ * finetoon fine-tune --base ffhq.pkl --donor toon.pkl --blocks 64,128,256 --encoder facenet.pt --out tuned.safetensors
  * }</pre>
  */
 @Command(
@@ -20,13 +21,14 @@ import picocli.CommandLine.ScopeType;
     scope = ScopeType.INHERIT, // --help, --version and the version reach every subcommand
     mixinStandardHelpOptions = true,
     versionProvider = FinetoonCli.Version.class,
-    description = "Fine-Tooning: run and blend StyleGAN2-ADA generators (.pkl or finetoon safetensors).",
+    description = "Fine-Tooning: run, blend and fine-tune StyleGAN2-ADA generators (.pkl or finetoon safetensors).",
     subcommands = {
       GenerateCommand.class,
       BlendCommand.class,
       CompareCommand.class,
       InfoCommand.class,
       ExportOnnxCommand.class,
+      FineTuneCommand.class,
       DemoCommand.class,
       ProjectCommand.class,
       ToonifyCommand.class,

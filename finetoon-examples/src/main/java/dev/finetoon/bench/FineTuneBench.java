@@ -1,0 +1,106 @@
+package dev.finetoon.bench;
+
+import ai.djl.ndarray.types.Shape;
+import dev.finetoon.LayerBlender;
+import dev.finetoon.model.RandomModels;
+import dev.finetoon.model.StyleGanModel;
+import dev.finetoon.train.BlockFaceEncoder;
+import dev.finetoon.train.FineTuneListener;
+import dev.finetoon.train.FineTuneOptions;
+import dev.finetoon.train.TripletFineTuner;
+import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+
+/**
+ * Times the triplet fine-tune on full-size random-weight 256² generators ({@link GeneratorBench#ffhq256()}): anchor =
+ * one model with another's blocks 64, 128 and 256, negative = with blocks 32 to 256, positive = the first, and a
+ * ResNet-50-shaped encoder ({@link ResNet50StandIn}) on the 256² images, with the notebook's settings (batch 1, random
+ * noise, Adam over every generator parameter). Prints steps/s after a warm-up step, the ratio to the 0.47 steps/s of
+ * the notebook's PyTorch loop on NVIDIA's code, the fastest step and the process's CPU seconds per step (both less
+ * sensitive than steps/s to other processes on the machine), and peak resident memory.
+ *
+ * <pre>
+ * java -cp finetoon-examples/target/finetoon.jar dev.finetoon.bench.FineTuneBench [seconds]
+ * </pre>
+ *
+ * <p>On a machine where other processes compete for the cores, PyTorch's OpenMP threads spin-wait and steps take many
+ * times longer; run with {@code OMP_WAIT_POLICY=PASSIVE} in the environment there.
+ */
+public final class FineTuneBench {
+  private static final double NVIDIA_STEPS_PER_SECOND = 0.47;
+  private static final int EMBEDDING = 512;
+
+  private FineTuneBench() {}
+
+  public static void main(String[] args) throws IOException {
+    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 60;
+    StyleGanModel human = RandomModels.create(GeneratorBench.ffhq256(), 1);
+    StyleGanModel toon = RandomModels.create(GeneratorBench.ffhq256(), 2);
+    StyleGanModel anchor = LayerBlender.swap(human, toon, 64, 128, 256);
+    StyleGanModel negative = LayerBlender.swap(human, toon, 32, 64, 128, 256);
+    System.out.printf("model: random-weight 256² StyleGAN2-ADA, encoder: ResNet-50-shaped, %d-d; %d cores, %.0f s%n",
+        EMBEDDING, Runtime.getRuntime().availableProcessors(), seconds);
+    try (BlockFaceEncoder encoder =
+            BlockFaceEncoder.create(ResNet50StandIn.create(EMBEDDING), new Shape(1, 3, 256, 256));
+        TripletFineTuner tuner =
+            TripletFineTuner.create(anchor, human, negative, encoder, FineTuneOptions.builder().build())) {
+      Timer timer = new Timer(tuner, seconds);
+      tuner.run(timer);
+      double rate = timer.stepsPerSecond();
+      System.out.printf("%-10s %-16s %-8s %-16s %-12s %-14s %s%n",
+          "steps/s", "NVIDIA steps/s", "ratio", "fastest step s", "CPU s/step", "peak RSS MiB", "last loss");
+      System.out.printf("%-10.3f %-16.2f %-8s %-16.1f %-12.1f %-14d %.4f%n", rate, NVIDIA_STEPS_PER_SECOND,
+          String.format("%.2fx", rate / NVIDIA_STEPS_PER_SECOND), timer.fastest / 1e9, timer.cpuSecondsPerStep(),
+          PeakMemory.peakMiB(), timer.lastLoss);
+    }
+  }
+
+  /** Times the steps after the first and cancels the run once {@code seconds} have passed. */
+  private static final class Timer implements FineTuneListener {
+    private final TripletFineTuner tuner;
+    private final double seconds;
+    private final OperatingSystemMXBean os =
+        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private long start;
+    private long last;
+    private long cpuStart;
+    private long cpuLast;
+    private int timed;
+    private long fastest = Long.MAX_VALUE;
+    private double lastLoss;
+
+    Timer(TripletFineTuner tuner, double seconds) {
+      this.tuner = tuner;
+      this.seconds = seconds;
+    }
+
+    @Override
+    public void onStep(Step step) {
+      long now = System.nanoTime();
+      fastest = step.step() == 0 ? fastest : Math.min(fastest, now - last);
+      last = now;
+      cpuLast = os.getProcessCpuTime();
+      lastLoss = step.loss();
+      if (step.step() == 0) {
+        start = last;
+        cpuStart = cpuLast;
+        System.out.println("warm-up step done");
+        return;
+      }
+      timed++;
+      System.out.printf("step %d: %.1f s so far%n", step.step() + 1, (last - start) / 1e9);
+      if (last - start > seconds * 1e9) {
+        tuner.cancel();
+      }
+    }
+
+    double stepsPerSecond() {
+      return timed / ((last - start) / 1e9);
+    }
+
+    double cpuSecondsPerStep() {
+      return (cpuLast - cpuStart) / 1e9 / timed;
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package dev.finetoon.cli;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.finetoon.LayerBlender;
+import dev.finetoon.NoiseMode;
+import dev.finetoon.Truncation;
+import dev.finetoon.examples.NotebookBlend;
+import dev.finetoon.io.ModelFiles;
+import dev.finetoon.model.StyleGanModel;
+import dev.finetoon.seed.SeedList;
+import dev.finetoon.train.FineTuneOptions;
+import dev.finetoon.train.TorchScriptFaceEncoder;
+import dev.finetoon.train.TripletFineTuner;
+import dev.finetoon.train.TripletLoss;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code finetoon fine-tune}: the Fine-Tooning triplet fine-tune. The anchor is the base with the donor's blocks, the
+ * positive the base, the negative the base with one donor block more; the anchor's weights train so that its faces
+ * keep the base's identity. Writes the trained generator as finetoon safetensors.
+ */
+@Command(
+    name = "fine-tune",
+    description = {
+      "Fine-tune a blend with the triplet loss on face embeddings:",
+      "anchor = base with the donor's --blocks (the model that trains),",
+      "positive = base, negative = base with the donor's --negative-blocks."
+    })
+final class FineTuneCommand extends CliCommand {
+  @Option(names = "--base", required = true, paramLabel = "FILE", description = "The human-face generator.")
+  private Path base;
+
+  @Option(names = "--donor", required = true, paramLabel = "FILE", description = "The toon generator.")
+  private Path donor;
+
+  @Option(
+      names = "--blocks",
+      required = true,
+      split = ",",
+      paramLabel = "RES",
+      description = "Donor blocks of the model that trains, e.g. 64,128,256.")
+  private List<Integer> blocks;
+
+  @Option(
+      names = "--negative-blocks",
+      split = ",",
+      paramLabel = "RES",
+      description = "Donor blocks of the negative (default: --blocks plus the next lower block).")
+  private List<Integer> negativeBlocks;
+
+  @Option(
+      names = "--encoder",
+      required = true,
+      paramLabel = "FILE.pt",
+      description = "TorchScript face encoder: images [N, 3, R, R] in [-1, 1] to embeddings [N, D].")
+  private Path encoder;
+
+  @ArgGroup(exclusive = true)
+  private Seeds seeds = new Seeds();
+
+  @Option(names = "--epochs", defaultValue = "1", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  private int epochs;
+
+  @Option(
+      names = "--lr",
+      defaultValue = "1e-5",
+      paramLabel = "RATE",
+      description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+  private double learningRate;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Seeds per step (default: ${DEFAULT-VALUE}).")
+  private int batch;
+
+  @Option(
+      names = "--trunc",
+      defaultValue = "0.7",
+      paramLabel = "PSI",
+      description = "Truncation psi (default: ${DEFAULT-VALUE}).")
+  private double psi;
+
+  @Option(
+      names = "--noise-mode",
+      defaultValue = "random",
+      converter = NoiseModeConverter.class,
+      paramLabel = "MODE",
+      description = "random (the notebook's) or const (default: ${DEFAULT-VALUE}).")
+  private NoiseMode noiseMode;
+
+  @Option(
+      names = "--loss",
+      defaultValue = "cosine-distance",
+      converter = LossConverter.class,
+      paramLabel = "LOSS",
+      description = "cosine-distance (d = 1 - cos, as the README describes) or notebook-similarity (d = cos, as the"
+          + " notebook's code passes: pushes faces away from the base) (default: ${DEFAULT-VALUE}).")
+  private TripletLoss.Distance distance;
+
+  @Option(names = "--freeze-mapping", description = "Keep the mapping network's weights.")
+  private boolean freezeMapping;
+
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write checkpoints here (the two newest stay).")
+  private Path checkpointDir;
+
+  @Option(
+      names = "--checkpoint-every",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Steps between checkpoints (default: ${DEFAULT-VALUE}, only at the end).")
+  private int checkpointEvery;
+
+  @Option(names = "--resume", description = "Continue from the newest checkpoint in --checkpoint-dir.")
+  private boolean resume;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "The fine-tuned model (safetensors).")
+  private Path out;
+
+  @Option(names = "--preview-dir", paramLabel = "DIR", description = "Write the preview seed after each epoch here.")
+  private Path previewDir;
+
+  @Option(
+      names = "--preview-seed",
+      defaultValue = "28",
+      paramLabel = "SEED",
+      description = "Seed of the previews (default: ${DEFAULT-VALUE}, as the notebook).")
+  private long previewSeed;
+
+  /** Seeds listed or sampled, never both. */
+  static final class Seeds {
+    @Option(names = "--seeds", paramLabel = "LIST", description = "Training seeds, e.g. 0-99.")
+    private String list;
+
+    @Option(
+        names = "--num-seeds",
+        defaultValue = "100",
+        paramLabel = "N",
+        description = "Sample N seeds from 0-9999, as the notebook (default: ${DEFAULT-VALUE}).")
+    private int count = 100;
+  }
+
+  @Override
+  void run() throws IOException {
+    checkArgument(!resume || checkpointDir != null, "--resume needs --checkpoint-dir");
+    checkArgument(checkpointEvery == 0 || checkpointDir != null, "--checkpoint-every needs --checkpoint-dir");
+    FineTuneOptions options = options();
+    StyleGanModel baseModel = ModelFiles.read(base);
+    StyleGanModel donorModel = ModelFiles.read(donor);
+    int[] anchorBlocks = ints(blocks);
+    StyleGanModel trained = LayerBlender.swap(baseModel, donorModel, anchorBlocks);
+    int[] negatives = negativeBlocks != null
+        ? ints(negativeBlocks)
+        : NotebookBlend.withNextLowerBlock(baseModel.config(), anchorBlocks);
+    StyleGanModel negative = LayerBlender.swap(baseModel, donorModel, negatives);
+    TripletFineTuner.Result result;
+    try (TorchScriptFaceEncoder faces = TorchScriptFaceEncoder.load(encoder);
+        TripletFineTuner tuner = resume
+            ? TripletFineTuner.resume(trained, baseModel, negative, faces, options)
+            : TripletFineTuner.create(trained, baseModel, negative, faces, options)) {
+      progress(String.format("anchor: donor blocks %s; negative: donor blocks %s; %d seeds x %d epochs",
+          Arrays.toString(anchorBlocks), Arrays.toString(negatives), options.seeds().size(), epochs));
+      if (tuner.step() > 0) {
+        progress("resuming at step " + tuner.step() + " of " + tuner.totalSteps());
+      }
+      try (FineTuneProgress listener = new FineTuneProgress(
+          err(), this::progress, tuner.step(), tuner.totalSteps(), epochs, previewDir, previewSeed)) {
+        result = tuner.run(listener);
+      }
+    }
+    ModelFiles.write(withProvenance(result, negatives), out);
+    progress("fine-tuned model: " + out);
+  }
+
+  private FineTuneOptions options() {
+    List<Long> seedList = seeds.list != null
+        ? SeedList.parse(seeds.list)
+        : FineTuneOptions.sampleSeeds(seeds.count, 10_000, 0);
+    FineTuneOptions.Builder builder = FineTuneOptions.builder()
+        .seeds(seedList)
+        .epochs(epochs)
+        .batchSize(batch)
+        .learningRate(learningRate)
+        .truncation(Truncation.of(psi))
+        .noise(noiseMode, 0)
+        .loss(new TripletLoss(distance, 1.0))
+        .freezeMapping(freezeMapping)
+        .previewSeed(previewSeed);
+    if (checkpointDir != null) {
+      builder.checkpoints(checkpointDir, checkpointEvery);
+    }
+    return builder.build();
+  }
+
+  /** The trained weights, their provenance saying how they were made. */
+  private StyleGanModel withProvenance(TripletFineTuner.Result result, int[] negatives) {
+    Map<String, String> provenance = new LinkedHashMap<>(result.model().provenance());
+    provenance.put("source", "fine-tune");
+    provenance.put("format", "finetoon");
+    provenance.put("fine-tune.negative-blocks", Arrays.toString(negatives));
+    provenance.put("fine-tune.loss", distance.name());
+    provenance.put("fine-tune.steps", Long.toString(result.steps()));
+    return result.model().withTensors(Map.of(), provenance);
+  }
+
+  private static int[] ints(List<Integer> values) {
+    return values.stream().mapToInt(Integer::intValue).toArray();
+  }
+}
