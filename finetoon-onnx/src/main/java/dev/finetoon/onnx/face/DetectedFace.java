@@ -1,0 +1,35 @@
+package dev.finetoon.onnx.face;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableList;
+import dev.finetoon.face.FaceLandmarks;
+import dev.finetoon.face.Point;
+import java.util.List;
+
+/**
+ * A face found by {@link FaceApi}: its detection box and score, the 68 iBUG landmarks in image pixels, the box
+ * face-api crops for the descriptor, and the 128-d identity descriptor.
+ *
+ * <pre>{@code
+ * DetectedFace face = faceApi.detectAll(photo).get(0);
+ * RgbImage aligned = FfhqAligner.of(1024).align(photo, face.ffhqLandmarks());
+ * }</pre>
+ */
+public record DetectedFace(FaceBox box, double score, List<Point> landmarks, FaceBox alignedBox, float[] descriptor) {
+  public DetectedFace {
+    checkArgument(landmarks.size() == 68, "expected 68 landmarks, got %s", landmarks.size());
+    landmarks = ImmutableList.copyOf(landmarks);
+    descriptor = descriptor.clone();
+  }
+
+  @Override
+  public float[] descriptor() {
+    return descriptor.clone();
+  }
+
+  /** The eye centres and mouth corners that FFHQ alignment reads. */
+  public FaceLandmarks ffhqLandmarks() {
+    return FaceLandmarks.ofIbug68(landmarks);
+  }
+}
