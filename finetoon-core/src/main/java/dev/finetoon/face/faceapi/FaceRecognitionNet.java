@@ -123,7 +123,8 @@ public final class FaceRecognitionNet {
    * scale/weights}, {@code scale/biases}.
    */
   public static List<String> scaledConvWeights(String prefix) {
-    return List.of(prefix + "/conv/filters", prefix + "/conv/bias", prefix + "/scale/weights", prefix + "/scale/biases");
+    return List.of(
+        prefix + "/conv/filters", prefix + "/conv/bias", prefix + "/scale/weights", prefix + "/scale/biases");
   }
 
   /** Every weight the network reads, in the order of face-api's manifest. */

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.finetoon.ModelFormatException;
 import dev.finetoon.Tensor;
+import dev.finetoon.face.faceapi.FaceRecognitionNet;
 import dev.finetoon.onnx.OnnxGraphBuilder;
 import dev.finetoon.onnx.face.TfGraph.Padding;
 import dev.finetoon.onnx.face.TfGraph.Value;
@@ -32,9 +33,9 @@ final class FaceApiGraphs {
   /** The detector's input normalisation ({@code tinyFaceDetector/const.ts}). */
   static final double[] DETECTOR_MEAN_RGB = {117.001, 114.697, 97.404};
   /** The landmark and recognition nets' input normalisation. */
-  static final double[] FACE_MEAN_RGB = {122.782, 117.001, 104.298};
+  static final double[] FACE_MEAN_RGB = FaceRecognitionNet.meanRgb();
   static final int LANDMARK_INPUT = 112;
-  static final int DESCRIPTOR_INPUT = 150;
+  static final int DESCRIPTOR_INPUT = FaceRecognitionNet.INPUT_SIZE;
 
   private FaceApiGraphs() {}
 
@@ -72,30 +73,18 @@ final class FaceApiGraphs {
     return g.build("face_landmark_68");
   }
 
-  /** The 128-d face descriptor net on 150² inputs. */
+  /** The 128-d face descriptor net on 150² inputs, walking {@link FaceRecognitionNet}'s description. */
   static byte[] faceRecognition(Map<String, Tensor> weights) throws ModelFormatException {
-    OnnxGraphBuilder g = new OnnxGraphBuilder().input(IMAGE, -1, 3, DESCRIPTOR_INPUT, DESCRIPTOR_INPUT);
+    int size = FaceRecognitionNet.INPUT_SIZE;
+    OnnxGraphBuilder g = new OnnxGraphBuilder().input(IMAGE, -1, 3, size, size);
     TfGraph tf = new TfGraph(g, weights);
-    Value x = tf.normalize(new Value(IMAGE, 3, DESCRIPTOR_INPUT), FACE_MEAN_RGB);
-    x = tf.relu(scaledConv(tf, x, "conv32_down", 2, Padding.VALID));
-    x = tf.maxPool(x, 3, 2, Padding.VALID);
-    for (String layer : List.of("conv32_1", "conv32_2", "conv32_3")) {
-      x = residual(tf, x, layer);
+    Value x = tf.normalize(new Value(IMAGE, 3, size), FaceRecognitionNet.meanRgb());
+    x = tf.relu(scaledConv(tf, x, FaceRecognitionNet.STEM, FaceRecognitionNet.STEM_STRIDE, Padding.VALID));
+    x = tf.maxPool(x, FaceRecognitionNet.POOL_SIZE, FaceRecognitionNet.POOL_STRIDE, Padding.VALID);
+    for (FaceRecognitionNet.Residual unit : FaceRecognitionNet.RESIDUALS) {
+      x = unit.down() ? residualDown(tf, x, unit) : residual(tf, x, unit);
     }
-    x = residualDown(tf, x, "conv64_down");
-    for (String layer : List.of("conv64_1", "conv64_2", "conv64_3")) {
-      x = residual(tf, x, layer);
-    }
-    x = residualDown(tf, x, "conv128_down");
-    for (String layer : List.of("conv128_1", "conv128_2")) {
-      x = residual(tf, x, layer);
-    }
-    x = residualDown(tf, x, "conv256_down");
-    for (String layer : List.of("conv256_1", "conv256_2")) {
-      x = residual(tf, x, layer);
-    }
-    x = residualDown(tf, x, "conv256_down_out");
-    Value out = tf.dense(tf.spatialMean(x), "fc", null);
+    Value out = tf.dense(tf.spatialMean(x), FaceRecognitionNet.FC, null);
     g.node(DESCRIPTOR, "Identity", List.of(out.name()));
     g.output(DESCRIPTOR, -1, out.channels());
     return g.build("face_recognition");
@@ -122,9 +111,9 @@ final class FaceApiGraphs {
   }
 
   /** faceRecognitionNet/residualLayer.ts {@code residual}. */
-  private static Value residual(TfGraph tf, Value x, String prefix) throws ModelFormatException {
-    Value out = tf.relu(scaledConv(tf, x, prefix + "/conv1", 1, Padding.SAME));
-    out = scaledConv(tf, out, prefix + "/conv2", 1, Padding.SAME);
+  private static Value residual(TfGraph tf, Value x, FaceRecognitionNet.Residual unit) throws ModelFormatException {
+    Value out = tf.relu(scaledConv(tf, x, unit.conv1(), 1, Padding.SAME));
+    out = scaledConv(tf, out, unit.conv2(), 1, Padding.SAME);
     return tf.relu(tf.add(out, x));
   }
 
@@ -132,9 +121,10 @@ final class FaceApiGraphs {
    * faceRecognitionNet/residualLayer.ts {@code residualDown}: a strided 'valid' branch plus the 2×2 average pool of
    * the input, the branch grown by a zero row and column where the pool came out larger, the pool by zero channels.
    */
-  private static Value residualDown(TfGraph tf, Value x, String prefix) throws ModelFormatException {
-    Value out = tf.relu(scaledConv(tf, x, prefix + "/conv1", 2, Padding.VALID));
-    out = scaledConv(tf, out, prefix + "/conv2", 1, Padding.SAME);
+  private static Value residualDown(TfGraph tf, Value x, FaceRecognitionNet.Residual unit)
+      throws ModelFormatException {
+    Value out = tf.relu(scaledConv(tf, x, unit.conv1(), unit.conv1Stride(), Padding.VALID));
+    out = scaledConv(tf, out, unit.conv2(), 1, Padding.SAME);
     Value pooled = tf.avgPool(x, 2, 2);
     if (pooled.size() != out.size()) {
       out = tf.padBottomRight(out, out.size() + 1);
