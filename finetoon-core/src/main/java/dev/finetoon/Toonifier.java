@@ -1,10 +1,14 @@
 package dev.finetoon;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.finetoon.face.FaceDetectorBackend;
 import dev.finetoon.face.FaceLandmarker;
+import dev.finetoon.face.FaceLandmarks;
 import dev.finetoon.face.FfhqAligner;
+import dev.finetoon.face.NoFaceFoundException;
 import dev.finetoon.image.CenterCrop;
 import dev.finetoon.image.Images;
 import dev.finetoon.image.PhotoReader;
@@ -18,14 +22,17 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * A photo in, a realistic cartoon of that person out: the photo is aligned (FFHQ-style from landmarks, else centre
- * cropped) and resized to the generators' resolution, projected into the human model's latent space, and the
- * projected w is redrawn by the blended (or fine-tuned) model.
+ * A photo in, a realistic cartoon of that person out: the face is found and aligned FFHQ-style (by the built-in
+ * detector, given landmarks, or — with {@link Builder#centreCrop} — not at all) and resized to the generators'
+ * resolution, projected into the human model's latent space, and the projected w is redrawn by the blended (or
+ * fine-tuned) model.
  *
  * <pre>{@code
  * try (Toonifier toonifier = Toonifier.builder()
@@ -48,6 +55,7 @@ public final class Toonifier implements AutoCloseable {
   private final ProjectorBackend projector;
   private final ProjectionOptions projection;
   private final FaceLandmarker landmarker;
+  private final AutoCloseable ownedLandmarker;
   private final PhotoReader photos;
 
   /**
@@ -61,10 +69,11 @@ public final class Toonifier implements AutoCloseable {
       BufferedImage target, BufferedImage reconstruction, BufferedImage toonified, Projection projection,
       Duration projectionTime, Duration renderTime) {}
 
-  private Toonifier(Builder b, StyleGanModel toonModel) {
+  private Toonifier(Builder b, StyleGanModel toonModel, FaceLandmarker landmarker, AutoCloseable ownedLandmarker) {
     this.base = b.base;
     this.projection = b.projection;
-    this.landmarker = b.landmarker;
+    this.landmarker = landmarker;
+    this.ownedLandmarker = ownedLandmarker;
     this.photos = b.photos;
     this.projector = ServiceLoader.load(ProjectorBackend.class).findFirst().orElseThrow(
         () -> new FinetoonException("no projector backend on the class path: add dev.finetoon:finetoon-train"));
@@ -81,19 +90,51 @@ public final class Toonifier implements AutoCloseable {
     return new Builder();
   }
 
-  /** Toonifies a photo file (PNG, JPEG, …; EXIF orientation honoured). */
+  /** Toonifies the main (largest) face of a photo file (PNG, JPEG, …; EXIF orientation honoured). */
   public Result toonify(Path photo) throws IOException {
     return toonify(photos.read(photo), ProjectionListener.NONE);
   }
 
-  /** Toonifies a decoded photo, reporting projection progress to {@code listener}. */
+  /**
+   * Toonifies the main (largest) face of a decoded photo, reporting projection progress to {@code listener}.
+   *
+   * @throws NoFaceFoundException where the photo shows no face (unless built with {@link Builder#centreCrop})
+   */
   public Result toonify(RgbImage photo, ProjectionListener listener) throws IOException {
     int resolution = base.config().imgResolution();
-    RgbImage aligned = landmarker == null
-        ? CenterCrop.resized(photo, resolution)
-        : landmarker.locate(photo)
-            .map(face -> FfhqAligner.of(resolution).align(photo, face))
-            .orElseGet(() -> CenterCrop.resized(photo, resolution));
+    if (landmarker == null) {
+      return toonifyAligned(CenterCrop.resized(photo, resolution), listener);
+    }
+    FaceLandmarks face = landmarker.locate(photo).orElseThrow(() -> noFace(photo));
+    return toonifyAligned(FfhqAligner.of(resolution).align(photo, face), listener);
+  }
+
+  /**
+   * Toonifies every face of a photo, the largest first: one result per face.
+   *
+   * @throws NoFaceFoundException where the photo shows no face (unless built with {@link Builder#centreCrop})
+   */
+  public List<Result> toonifyAll(RgbImage photo, ProjectionListener listener) throws IOException {
+    if (landmarker == null) {
+      return List.of(toonify(photo, listener));
+    }
+    List<FaceLandmarks> faces = landmarker.locateAll(photo);
+    if (faces.isEmpty()) {
+      throw noFace(photo);
+    }
+    List<Result> results = new ArrayList<>();
+    for (FaceLandmarks face : faces) {
+      results.add(toonifyAligned(FfhqAligner.of(base.config().imgResolution()).align(photo, face), listener));
+    }
+    return results;
+  }
+
+  private static NoFaceFoundException noFace(RgbImage photo) {
+    return new NoFaceFoundException("no face found in the " + photo.width() + "x" + photo.height()
+        + " photo; give its landmarks, or build the Toonifier with centreCrop() to project the whole photo");
+  }
+
+  private Result toonifyAligned(RgbImage aligned, ProjectionListener listener) throws IOException {
     long start = System.nanoTime();
     Projection projected = projector.project(base, aligned.toTensor(), projection, listener);
     long projectedAt = System.nanoTime();
@@ -114,6 +155,13 @@ public final class Toonifier implements AutoCloseable {
   public void close() {
     human.close();
     toon.close();
+    if (ownedLandmarker != null) {
+      try {
+        ownedLandmarker.close();
+      } catch (Exception e) {
+        throw new FinetoonException("could not close the face detector", e);
+      }
+    }
   }
 
   /** Builder of a {@link Toonifier}. */
@@ -124,6 +172,7 @@ public final class Toonifier implements AutoCloseable {
     private StyleGanModel fineTuned;
     private ProjectionOptions projection;
     private FaceLandmarker landmarker;
+    private boolean centreCrop;
     private PhotoReader photos = PhotoReader.defaults();
     private GeneratorOptions generatorOptions = GeneratorOptions.DEFAULTS;
 
@@ -162,9 +211,20 @@ public final class Toonifier implements AutoCloseable {
       return this;
     }
 
-    /** Finds faces for FFHQ alignment; without one, photos are centre cropped. */
+    /**
+     * Finds faces for FFHQ alignment. The default is the built-in detector ({@link FaceDetectorBackend}, from
+     * finetoon-onnx: face-api.js's networks).
+     */
     public Builder landmarker(FaceLandmarker value) {
-      this.landmarker = value;
+      this.landmarker = checkNotNull(value, "landmarker");
+      this.centreCrop = false;
+      return this;
+    }
+
+    /** No face detection: photos are centre cropped and resized, as NVIDIA's projector prepares them. */
+    public Builder centreCrop() {
+      this.landmarker = null;
+      this.centreCrop = true;
       return this;
     }
 
@@ -189,7 +249,21 @@ public final class Toonifier implements AutoCloseable {
           toonModel.config().imgResolution() == base.config().imgResolution()
               && toonModel.config().wDim() == base.config().wDim(),
           "the toon model must share the base model's resolution and w_dim");
-      return new Toonifier(this, toonModel);
+      if (centreCrop || landmarker != null) {
+        return new Toonifier(this, toonModel, landmarker, null);
+      }
+      FaceDetectorBackend.CloseableFaceLandmarker detector;
+      try {
+        detector = FaceDetectorBackend.load().open();
+      } catch (IOException e) {
+        throw new FinetoonException("could not open the built-in face detector", e);
+      }
+      try {
+        return new Toonifier(this, toonModel, detector, detector);
+      } catch (RuntimeException e) {
+        detector.close();
+        throw e;
+      }
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.finetoon.face;
 
 import dev.finetoon.image.RgbImage;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,4 +20,9 @@ import java.util.Optional;
 public interface FaceLandmarker {
   /** The landmarks of the main face in {@code photo}, or empty where there is none. */
   Optional<FaceLandmarks> locate(RgbImage photo) throws IOException;
+
+  /** The landmarks of every face in {@code photo}, the main one first; this default finds only the main one. */
+  default List<FaceLandmarks> locateAll(RgbImage photo) throws IOException {
+    return locate(photo).map(List::of).orElse(List.of());
+  }
 }

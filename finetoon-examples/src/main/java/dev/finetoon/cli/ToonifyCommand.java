@@ -5,6 +5,7 @@ import dev.finetoon.examples.NotebookBlend;
 import dev.finetoon.face.GivenLandmarks;
 import dev.finetoon.image.Images;
 import dev.finetoon.image.PhotoReader;
+import dev.finetoon.image.RgbImage;
 import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
 import java.io.IOException;
@@ -18,9 +19,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code finetoon toonify}: a photo projected into the base model and redrawn by a blend (base with the donor's
+ * {@code finetoon toonify}: a photo's face found and FFHQ-aligned (by the built-in detector, given landmarks, or not at
+ * all with {@code --centre-crop}), projected into the base model and redrawn by a blend (base with the donor's
  * blocks) or by an already blended or fine-tuned model. Writes {@code target.png}, {@code reconstruction.png} (the
- * base model's rendering of the projected w), {@code toonified.png} and {@code projected_w.npz}.
+ * base model's rendering of the projected w), {@code toonified.png} and {@code projected_w.npz}; with {@code
+ * --all-faces}, one folder {@code face1}, {@code face2}, … of them per face, largest first.
  */
 @Command(
     name = "toonify",
@@ -39,6 +42,13 @@ final class ToonifyCommand extends CliCommand {
 
   @Option(names = "--outdir", required = true, paramLabel = "DIR", description = "Where the results go.")
   private Path outdir;
+
+  @Option(names = "--centre-crop", description = "Project the centre-cropped photo: no face detection or alignment.")
+  private boolean centreCrop;
+
+  @Option(names = "--all-faces", description = "Toonify every face in the photo (folders face1, face2, …), not only"
+      + " the largest.")
+  private boolean allFaces;
 
 
 
@@ -79,21 +89,30 @@ final class ToonifyCommand extends CliCommand {
       builder.blend(ModelFiles.read(toon.blend.donor), blocks);
       progress("blend: " + base + " with blocks " + Arrays.toString(blocks) + " of " + toon.blend.donor);
     }
-    if (projection.landmarks().isPresent()) {
+    if (centreCrop) {
+      builder.centreCrop();
+    } else if (projection.landmarks().isPresent()) {
       builder.landmarker(GivenLandmarks.read(projection.landmarks().get()));
     }
     builder.projection(projection.options(this::progress));
-    Toonifier.Result result;
+    RgbImage image = PhotoReader.defaults().read(photo);
+    List<Toonifier.Result> results;
     try (Toonifier toonifier = builder.build()) {
-      result = toonifier.toonify(PhotoReader.defaults().read(photo), new ProjectionProgress(this::progress));
+      ProjectionProgress listener = new ProjectionProgress(this::progress);
+      results = allFaces ? toonifier.toonifyAll(image, listener) : List.of(toonifier.toonify(image, listener));
     }
-    Images.writePng(result.target(), outdir.resolve("target.png"));
-    Images.writePng(result.reconstruction(), outdir.resolve("reconstruction.png"));
-    Images.writePng(result.toonified(), outdir.resolve("toonified.png"));
-    result.projection().writeNpz(outdir.resolve("projected_w.npz"));
-    progress("wrote target.png, reconstruction.png, toonified.png and projected_w.npz to " + outdir);
-    progress(String.format("time: projection %s, rendering %s, total %s", seconds(result.projectionTime()),
-        seconds(result.renderTime()), seconds(Duration.ofNanos(System.nanoTime() - start))));
+    for (int i = 0; i < results.size(); i++) {
+      Path dir = allFaces ? outdir.resolve("face" + (i + 1)) : outdir;
+      Toonifier.Result result = results.get(i);
+      Images.writePng(result.target(), dir.resolve("target.png"));
+      Images.writePng(result.reconstruction(), dir.resolve("reconstruction.png"));
+      Images.writePng(result.toonified(), dir.resolve("toonified.png"));
+      result.projection().writeNpz(dir.resolve("projected_w.npz"));
+      progress("wrote target.png, reconstruction.png, toonified.png and projected_w.npz to " + dir);
+      progress(String.format("time: projection %s, rendering %s", seconds(result.projectionTime()),
+          seconds(result.renderTime())));
+    }
+    progress("total " + seconds(Duration.ofNanos(System.nanoTime() - start)));
   }
 
   private static String seconds(Duration d) {

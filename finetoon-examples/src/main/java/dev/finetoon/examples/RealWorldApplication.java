@@ -28,7 +28,7 @@ public final class RealWorldApplication {
           + "  BASE   the face model (.pkl or finetoon safetensors)\n"
           + "  TOON   its cartoon fine-tune; its top three blocks are blended into BASE\n"
           + "  VGG    the LPIPS feature network, NVIDIA's metrics/vgg16.pt\n"
-          + "  PHOTO  a face photo (centre cropped)\n"
+          + "  PHOTO  a photo; its largest face is found and FFHQ-aligned by the built-in detector\n"
           + "  OUTDIR where target.png, reconstruction.png and toonified.png go (default: .)";
 
   private RealWorldApplication() {}

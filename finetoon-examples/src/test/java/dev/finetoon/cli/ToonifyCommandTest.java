@@ -21,7 +21,7 @@ class ToonifyCommandTest {
     CliRun run =
         CliRun.of("toonify", "--base", ReferenceData.tiny("tiny_base.pkl"), "--donor", ReferenceData.tiny("tiny_toon.pkl"),
             "--blocks", "16,32", "--photo", photo, "--vgg", ReferenceData.tiny("tiny_lpips.pt"), "--num-steps", "20",
-            "--outdir", out);
+            "--centre-crop", "--outdir", out);
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("with blocks [16, 32] of", "step 20/20", "time: projection ");
@@ -40,7 +40,7 @@ class ToonifyCommandTest {
     assertThat(CliRun.of("blend", "--base", ReferenceData.tiny("tiny_base.pkl"), "--donor",
         ReferenceData.tiny("tiny_toon.pkl"), "--blocks", "16,32", "--out", blend).exitCode()).isZero();
     String[] common = {"--photo", photo.toString(), "--vgg", ReferenceData.tiny("tiny_lpips.pt").toString(),
-        "--num-steps", "5"};
+        "--num-steps", "5", "--centre-crop"};
     CliRun finished = CliRun.of(concat(new String[] {"toonify", "--base", ReferenceData.tiny("tiny_base.pkl").toString(),
         "--network", blend.toString(), "--outdir", dir.resolve("a").toString()}, common));
     CliRun onTheFly = CliRun.of(concat(new String[] {"toonify", "--base", ReferenceData.tiny("tiny_base.pkl").toString(),
@@ -51,6 +51,19 @@ class ToonifyCommandTest {
     assertThat(onTheFly.exitCode()).as(onTheFly.err()).isZero();
     assertThat(PhotoReader.defaults().read(dir.resolve("a/toonified.png")))
         .isEqualTo(PhotoReader.defaults().read(dir.resolve("b/toonified.png")));
+  }
+
+  @Test
+  void aPhotoWithoutAFaceIsAOneLineErrorByDefault() throws IOException {
+    Path photo = ProjectCommandTest.generatedPhoto(dir); // a 32-pixel random-model image: no face to detect
+    CliRun run = CliRun.of("toonify", "--base", ReferenceData.tiny("tiny_base.pkl"), "--donor",
+        ReferenceData.tiny("tiny_toon.pkl"), "--blocks", "16,32", "--photo", photo, "--vgg",
+        ReferenceData.tiny("tiny_lpips.pt"), "--num-steps", "5", "--outdir", dir.resolve("out"));
+
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.err().lines()).singleElement().asString()
+        .startsWith("finetoon: error: no face found in the 32x32 photo");
+    assertThat(dir.resolve("out")).doesNotExist();
   }
 
   @Test
