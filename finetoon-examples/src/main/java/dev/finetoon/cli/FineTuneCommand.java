@@ -9,6 +9,8 @@ import dev.finetoon.examples.NotebookBlend;
 import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.seed.SeedList;
+import dev.finetoon.train.DifferentiableFaceEncoder;
+import dev.finetoon.train.FaceApiEncoder;
 import dev.finetoon.train.FineTuneOptions;
 import dev.finetoon.train.TorchScriptFaceEncoder;
 import dev.finetoon.train.TripletFineTuner;
@@ -59,9 +61,9 @@ final class FineTuneCommand extends CliCommand {
 
   @Option(
       names = "--encoder",
-      required = true,
       paramLabel = "FILE.pt",
-      description = "TorchScript face encoder: images [N, 3, R, R] in [-1, 1] to embeddings [N, D].")
+      description = "TorchScript face encoder: images [N, 3, R, R] in [-1, 1] to embeddings [N, D] (default: the"
+          + " built-in face descriptor, dlib's ResNet from face-api.js).")
   private Path encoder;
 
   @ArgGroup(exclusive = true)
@@ -164,12 +166,13 @@ final class FineTuneCommand extends CliCommand {
         : NotebookBlend.withNextLowerBlock(baseModel.config(), anchorBlocks);
     StyleGanModel negative = LayerBlender.swap(baseModel, donorModel, negatives);
     TripletFineTuner.Result result;
-    try (TorchScriptFaceEncoder faces = TorchScriptFaceEncoder.load(encoder);
+    try (DifferentiableFaceEncoder faces = encoder != null ? TorchScriptFaceEncoder.load(encoder) : FaceApiEncoder.create();
         TripletFineTuner tuner = resume
             ? TripletFineTuner.resume(trained, baseModel, negative, faces, options)
             : TripletFineTuner.create(trained, baseModel, negative, faces, options)) {
-      progress(String.format("anchor: donor blocks %s; negative: donor blocks %s; %d seeds x %d epochs",
-          Arrays.toString(anchorBlocks), Arrays.toString(negatives), options.seeds().size(), epochs));
+      progress(String.format("anchor: donor blocks %s; negative: donor blocks %s; %d seeds x %d epochs; encoder: %s",
+          Arrays.toString(anchorBlocks), Arrays.toString(negatives), options.seeds().size(), epochs,
+          encoder != null ? encoder : "built-in (face-api.js's dlib ResNet)"));
       if (tuner.step() > 0) {
         progress("resuming at step " + tuner.step() + " of " + tuner.totalSteps());
       }

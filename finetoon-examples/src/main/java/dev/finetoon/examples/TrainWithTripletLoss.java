@@ -5,6 +5,8 @@ import dev.finetoon.Tensor;
 import dev.finetoon.image.Images;
 import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
+import dev.finetoon.train.DifferentiableFaceEncoder;
+import dev.finetoon.train.FaceApiEncoder;
 import dev.finetoon.train.FineTuneListener;
 import dev.finetoon.train.FineTuneOptions;
 import dev.finetoon.train.TorchScriptFaceEncoder;
@@ -21,21 +23,22 @@ import java.util.Arrays;
  * 1e-5, ψ 0.7, random noise, and the cosine distance its README describes.
  *
  * <pre>
- * TrainWithTripletLoss ffhq.pkl toon.pkl facenet.pt [fine-tuned.safetensors]
+ * TrainWithTripletLoss ffhq.pkl toon.pkl [fine-tuned.safetensors [facenet.pt]]
  * </pre>
  *
  * <p>Writes the fine-tuned model and, beside it, the preview seed 28 after each epoch.
  */
 public final class TrainWithTripletLoss {
   private static final String USAGE = """
-      usage: TrainWithTripletLoss HUMAN TOON ENCODER [OUT]
+      usage: TrainWithTripletLoss HUMAN TOON [OUT [ENCODER]]
         HUMAN    face generator (NVIDIA .pkl or finetoon safetensors), e.g. ffhq-res256
         TOON     its cartoon fine-tune, same architecture
-        ENCODER  TorchScript face encoder taking images [N, 3, R, R] in [-1, 1], e.g. facenet-pytorch's
-                 InceptionResnetV1 saved with torch.jit.freeze(torch.jit.script(model.eval()))
         OUT      the fine-tuned model (default: fine-tuned.safetensors)
-      There is no stand-in for a face encoder, so this example needs real files. The same run from the command line:
-        finetoon fine-tune --base HUMAN --donor TOON --blocks 64,128,256 --encoder ENCODER --out OUT""";
+        ENCODER  a TorchScript face encoder taking images [N, 3, R, R] in [-1, 1], e.g. facenet-pytorch's
+                 InceptionResnetV1 saved with torch.jit.freeze(torch.jit.script(model.eval()));
+                 default: the built-in face descriptor (face-api.js's port of dlib's ResNet)
+      The same run from the command line:
+        finetoon fine-tune --base HUMAN --donor TOON --blocks 64,128,256 [--encoder ENCODER] --out OUT""";
 
   private TrainWithTripletLoss() {}
 
@@ -44,13 +47,13 @@ public final class TrainWithTripletLoss {
       System.out.println(USAGE);
       return;
     }
-    if (args.length < 3 || args.length > 4) {
+    if (args.length < 2 || args.length > 4) {
       System.err.println(USAGE);
       System.exit(2);
     }
     StyleGanModel human = ModelFiles.read(Path.of(args[0]));
     StyleGanModel toon = ModelFiles.read(Path.of(args[1]));
-    Path out = Path.of(args.length == 4 ? args[3] : "fine-tuned.safetensors");
+    Path out = Path.of(args.length >= 3 ? args[2] : "fine-tuned.safetensors");
     int[] blocks = NotebookBlend.topThreeBlocks(human.config());
     int[] negativeBlocks = NotebookBlend.withNextLowerBlock(human.config(), blocks);
     StyleGanModel blend = LayerBlender.swap(human, toon, blocks);
@@ -58,7 +61,8 @@ public final class TrainWithTripletLoss {
     System.out.println(
         "anchor: toon blocks " + Arrays.toString(blocks) + "; negative: " + Arrays.toString(negativeBlocks));
 
-    try (TorchScriptFaceEncoder encoder = TorchScriptFaceEncoder.load(Path.of(args[2]));
+    try (DifferentiableFaceEncoder encoder =
+            args.length == 4 ? TorchScriptFaceEncoder.load(Path.of(args[3])) : FaceApiEncoder.create();
         TripletFineTuner tuner =
             TripletFineTuner.create(blend, human, negative, encoder, FineTuneOptions.builder().build())) {
       StyleGanModel tuned = tuner.run(new Report(out)).model();

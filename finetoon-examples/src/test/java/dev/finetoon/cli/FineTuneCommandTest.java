@@ -82,6 +82,22 @@ class FineTuneCommandTest {
   }
 
   @Test
+  void withoutAnEncoderFileTheBuiltInFaceDescriptorTrains() throws IOException {
+    Path out = dir.resolve("tuned.safetensors");
+    CliRun run = CliRun.of("fine-tune", "--base", ReferenceData.tiny("tiny_base.pkl"),
+        "--donor", ReferenceData.tiny("tiny_toon.pkl"), "--blocks", "16,32", "--seeds", "0,1",
+        "--noise-mode", "const", "--lr", "1e-3", "--out", out);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("encoder: built-in (face-api.js's dlib ResNet)")
+        .containsPattern("epoch 1/1: mean loss \\d\\.\\d{5}");
+    StyleGanModel blend = LayerBlender.swap(NvidiaPickleReader.read(ReferenceData.tiny("tiny_base.pkl")),
+        NvidiaPickleReader.read(ReferenceData.tiny("tiny_toon.pkl")), 16, 32);
+    assertThat(ModelFiles.read(out).tensor("synthesis.b32.conv1.weight"))
+        .isNotEqualTo(blend.tensor("synthesis.b32.conv1.weight"));
+  }
+
+  @Test
   void aMissingEncoderIsOneLine() {
     Path missing = dir.resolve("nope.pt");
     CliRun run = CliRun.of("fine-tune", "--base", ReferenceData.tiny("tiny_base.pkl"),

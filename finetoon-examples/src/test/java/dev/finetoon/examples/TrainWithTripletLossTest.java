@@ -21,7 +21,7 @@ class TrainWithTripletLossTest {
     Path out = dir.resolve("tuned.safetensors");
 
     TrainWithTripletLoss.main(new String[] {
-      human.toString(), toon.toString(), ReferenceData.tiny("tiny_encoder.pt").toString(), out.toString()});
+      human.toString(), toon.toString(), out.toString(), ReferenceData.tiny("tiny_encoder.pt").toString()});
 
     StyleGanModel blend = LayerBlender.swap(ModelFiles.read(human), ModelFiles.read(toon), 8, 16, 32);
     StyleGanModel tuned = ModelFiles.read(out);
