@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import dev.finetoon.Tensor;
 import dev.finetoon.Truncation;
 import dev.finetoon.model.Activation;
 import dev.finetoon.model.DenseLayer;
@@ -159,23 +160,36 @@ final class StyleGanOps {
    * and 2 (input i−1); row 2i+1 takes kernel row 1 (input i); columns alike.
    */
   private static NDArray transposedConvStride2(NDArray x, NDArray weight) {
-    NDArray evenRows = weight.get(":, :, 2:3, :").concat(weight.get(":, :, 0:1, :"), 2);
-    NDArray oddRows = weight.get(":, :, 1:2, :");
+    int[][] taps = {{2, 0}, {1}}; // kernel rows (or columns) of the even and the odd phase
     NDArray[][] phases = new NDArray[2][2];
-    NDArray[] rowKernels = {evenRows, oddRows};
     for (int dy = 0; dy < 2; dy++) {
-      NDArray rows = rowKernels[dy];
-      NDArray[] kernels = {rows.get(":, :, :, 2:3").concat(rows.get(":, :, :, 0:1"), 3), rows.get(":, :, :, 1:2")};
       for (int dx = 0; dx < 2; dx++) {
         // Even phases read input i−1 and i (pad one before and after); odd phases read input i (pad one after).
         Shape pad = new Shape(dx == 0 ? 1 : 0, 1, dy == 0 ? 1 : 0, 1);
-        phases[dy][dx] = conv2d(x.pad(pad, 0), kernels[dx], 0, 1);
+        phases[dy][dx] = conv2d(x.pad(pad, 0), phaseKernel(weight, taps[dy], taps[dx]), 0, 1);
       }
     }
     long[] s = phases[0][0].getShape().getShape();
     NDArray even = phases[0][0].expandDims(4).concat(phases[0][1].expandDims(4), 4);
     NDArray odd = phases[1][0].expandDims(4).concat(phases[1][1].expandDims(4), 4);
     return even.expandDims(3).concat(odd.expandDims(3), 3).reshape(s[0], s[1], 2 * s[2], 2 * s[3]);
+  }
+
+  /**
+   * The rows {@code ky} and columns {@code kx} of a {@code [O, I, 3, 3]} kernel, in that order, as a product with a
+   * 0/1 selection matrix: exact, and its gradient is one matrix product, where slices would each answer with a
+   * zero-filled copy of the whole kernel.
+   */
+  private static NDArray phaseKernel(NDArray weight, int[] ky, int[] kx) {
+    long[] s = weight.getShape().getShape();
+    float[] select = new float[9 * ky.length * kx.length];
+    for (int a = 0; a < ky.length; a++) {
+      for (int b = 0; b < kx.length; b++) {
+        select[(ky[a] * 3 + kx[b]) * ky.length * kx.length + a * kx.length + b] = 1;
+      }
+    }
+    NDArray selection = DjlTensors.toNDArray(weight.getManager(), Tensor.of(select, 9, ky.length * kx.length));
+    return weight.reshape(s[0], s[1], 9).matMul(selection).reshape(s[0], s[1], ky.length, kx.length);
   }
 
   /** NVIDIA's {@code upsample2d}: {@code upfirdn2d(x, f, up=2, pad=(2, 1), gain=4)}. */
@@ -191,27 +205,15 @@ final class StyleGanOps {
   }
 
   /**
-   * The FIR filter {@code f·gain} over the last two axes, no padding (a true convolution: the taps are flipped).
-   * NVIDIA's filters are outer products {@code a ⊗ a} of normalised 1-D taps ({@code a} is then the row sums), so
-   * the filter runs as two 1-D passes of shifted, weighted slices: libtorch's depthwise convolution on the CPU is as
-   * slow as a dense one. {@link Weights#of} refuses filters that are not separable.
+   * The FIR filter {@code f·gain} over the last two axes, no padding (a true convolution: the taps are flipped), as a
+   * depthwise convolution. (Shifted slices would do the same arithmetic, but autograd answers every slice with a
+   * zero-filled copy of its input: that made the backward pass several times slower than the convolutions.)
    */
   private static NDArray firFilter(NDArray x, NDArray filter, float gain) {
-    NDArray taps = filter.sum(new int[] {1}).flip(0);
-    int k = Math.toIntExact(taps.size());
-    long height = x.getShape().get(2) - k + 1;
-    long width = x.getShape().get(3) - k + 1;
-    NDArray rows = null;
-    for (int i = 0; i < k; i++) {
-      NDArray term = x.get(":, :, {}:{}, :", i, i + height).mul(taps.get(i));
-      rows = rows == null ? term : rows.add(term);
-    }
-    NDArray out = null;
-    for (int j = 0; j < k; j++) {
-      NDArray term = rows.get(":, :, :, {}:{}", j, j + width).mul(taps.get(j));
-      out = out == null ? term : out.add(term);
-    }
-    return out.mul(Scalars.of(out, gain));
+    long channels = x.getShape().get(1);
+    long k = filter.getShape().get(0);
+    NDArray kernel = filter.flip(0, 1).mul(Scalars.of(filter, gain)).reshape(1, 1, k, k).tile(new long[] {channels, 1, 1, 1});
+    return conv2d(x, kernel, 0, Math.toIntExact(channels));
   }
 
   private static NDArray conv2d(NDArray x, NDArray kernel, int padding, int groups) {

@@ -22,40 +22,16 @@ final class Weights {
     this.arrays = arrays;
   }
 
-  /**
-   * Copies every tensor of {@code model} onto {@code manager}. Resample filters must be separable (an outer product
-   * of their row sums, as NVIDIA's always are): the training backend filters in two 1-D passes.
-   */
+  /** Copies every tensor of {@code model} onto {@code manager}. */
   static Weights of(StyleGanModel model, NDManager manager) {
     ImmutableMap.Builder<String, NDArray> arrays = ImmutableMap.builder();
     for (Map.Entry<String, Tensor> e : model.tensors().entrySet()) {
-      if (e.getKey().endsWith(".resample_filter")) {
-        checkSeparable(e.getKey(), e.getValue());
-      }
       NDArray array = DjlTensors.toNDArray(manager, e.getValue());
       array.setName(e.getKey());
       array.setRequiresGradient(!isBuffer(e.getKey()));
       arrays.put(e.getKey(), array);
     }
     return new Weights(arrays.buildOrThrow());
-  }
-
-  private static void checkSeparable(String name, Tensor filter) {
-    int k = filter.dim(0);
-    float[] f = filter.toArray();
-    float[] rows = new float[k];
-    for (int i = 0; i < k; i++) {
-      for (int j = 0; j < k; j++) {
-        rows[i] += f[i * k + j];
-      }
-    }
-    for (int i = 0; i < k; i++) {
-      for (int j = 0; j < k; j++) {
-        checkArgument(
-            Math.abs(f[i * k + j] - rows[i] * rows[j]) <= 1e-6f,
-            "%s is not a normalised separable filter; the training backend supports only those", name);
-      }
-    }
   }
 
   /** Whether a tensor is one of NVIDIA's buffers rather than a {@code torch.nn.Parameter}. */
