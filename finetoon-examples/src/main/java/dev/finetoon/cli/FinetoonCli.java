@@ -14,6 +14,7 @@ import picocli.CommandLine.ScopeType;
  * finetoon generate --network ffhq.pkl --seeds 0-7 --trunc 0.7 --outdir out
  * finetoon blend --base ffhq.pkl --donor toon.pkl --blocks 64,128,256 --out blend.safetensors
  * finetoon fine-tune --base ffhq.pkl --donor toon.pkl --blocks 64,128,256 --encoder facenet.pt --out tuned.safetensors
+ * finetoon evaluate --base ffhq.pkl --network tuned.safetensors --seeds 0-15 --out identity.png
  * }</pre>
  */
 @Command(
@@ -26,6 +27,7 @@ import picocli.CommandLine.ScopeType;
       GenerateCommand.class,
       BlendCommand.class,
       CompareCommand.class,
+      EvaluateCommand.class,
       InfoCommand.class,
       ExportOnnxCommand.class,
       FineTuneCommand.class,
