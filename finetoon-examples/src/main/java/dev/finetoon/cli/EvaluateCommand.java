@@ -15,6 +15,7 @@ import dev.finetoon.image.PhotoReader;
 import dev.finetoon.image.RgbImage;
 import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
+import dev.finetoon.onnx.SessionSettings;
 import dev.finetoon.onnx.face.DetectedFace;
 import dev.finetoon.onnx.face.FaceApi;
 import dev.finetoon.seed.SeedList;
@@ -151,7 +152,9 @@ final class EvaluateCommand extends CliCommand {
     Truncation truncation = Truncation.of(psi != null ? psi : DEFAULT_PSI);
     List<Double> distances = new ArrayList<>();
     ImageGrid grid = new ImageGrid().columnLabels("human", "toon");
-    try (FaceApi faceApi = FaceApi.open();
+    // Generated faces are large, frontal and FFHQ-aligned: face-api's stricter detector options find them and keep
+    // noise (random test models) from passing for a face.
+    try (FaceApi faceApi = FaceApi.open(FaceApi.DetectorOptions.faceApiDefaults(), SessionSettings.defaults());
         Generator humanGenerator = Generators.open(human);
         Generator toonGenerator = Generators.open(toon)) {
       BatchRenderer humans = new BatchRenderer(humanGenerator, truncation, Noise.CONST, null);

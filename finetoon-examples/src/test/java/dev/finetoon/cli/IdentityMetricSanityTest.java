@@ -7,6 +7,7 @@ import dev.finetoon.face.FfhqAligner;
 import dev.finetoon.image.RgbImage;
 import dev.finetoon.io.NpyArray;
 import dev.finetoon.io.NpyFile;
+import dev.finetoon.onnx.SessionSettings;
 import dev.finetoon.onnx.face.DetectedFace;
 import dev.finetoon.onnx.face.FaceApi;
 import dev.finetoon.onnx.face.FaceBox;
@@ -54,7 +55,8 @@ class IdentityMetricSanityTest {
   static void open() throws IOException {
     assumeTrue(Files.exists(REFERENCE.resolve("sample1.rgb.npy")),
         "skipped: no face-api reference pixels in " + REFERENCE.toAbsolutePath() + " (build finetoon-onnx first)");
-    faceApi = FaceApi.open();
+    // face-api's own detector options: the faces docs/face-pipeline.md's table was measured on.
+    faceApi = FaceApi.open(FaceApi.DetectorOptions.faceApiDefaults(), SessionSettings.defaults());
   }
 
   @AfterAll

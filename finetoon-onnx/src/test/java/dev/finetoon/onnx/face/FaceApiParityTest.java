@@ -45,7 +45,7 @@ class FaceApiParityTest {
     Assumptions.assumeTrue(Files.exists(REFERENCE.resolve("reference.json")),
         "no face-api.js reference outputs in " + REFERENCE.toAbsolutePath()
             + ": the build writes them with Node.js (test-tools/face-api-reference/run.sh); skipping");
-    faceApi = FaceApi.open();
+    faceApi = FaceApi.open(FaceApi.DetectorOptions.faceApiDefaults(), SessionSettings.defaults());
   }
 
   @AfterAll
