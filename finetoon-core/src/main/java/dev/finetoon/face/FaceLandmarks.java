@@ -28,16 +28,6 @@ public record FaceLandmarks(Point eyeLeft, Point eyeRight, Point mouthLeft, Poin
   public static FaceLandmarks ofIbug68(List<Point> points) {
     checkArgument(points.size() == 68, "expected the 68 iBUG landmarks, got %s points", points.size());
     return new FaceLandmarks(
-        mean(points.subList(36, 42)), mean(points.subList(42, 48)), points.get(48), points.get(54));
-  }
-
-  private static Point mean(List<Point> points) {
-    double x = 0;
-    double y = 0;
-    for (Point p : points) {
-      x += p.x();
-      y += p.y();
-    }
-    return new Point(x / points.size(), y / points.size());
+        Point.centroid(points.subList(36, 42)), Point.centroid(points.subList(42, 48)), points.get(48), points.get(54));
   }
 }

@@ -102,7 +102,7 @@ public final class FaceApiEncoder implements DifferentiableFaceEncoder {
       for (String name : FaceRecognitionNet.weightNames()) {
         Tensor t = weights.get(name);
         if (name.endsWith("/filters")) {
-          t = hwioToOihw(t);
+          t = FaceApiWeights.hwioToOihw(t);
         } else if (name.contains("/scale/")) {
           t = t.reshape(1, t.size(), 1, 1);
         }
@@ -236,26 +236,6 @@ public final class FaceApiEncoder implements DifferentiableFaceEncoder {
   /** The frozen weights under face-api's names (filters OIHW, scales {@code [1, C, 1, 1]}), for tests. */
   Map<String, NDArray> weights() {
     return weights;
-  }
-
-  /** {@code [kh, kw, in, out]} to {@code [out, in, kh, kw]}. */
-  private static Tensor hwioToOihw(Tensor t) {
-    int kh = t.dim(0);
-    int kw = t.dim(1);
-    int in = t.dim(2);
-    int out = t.dim(3);
-    float[] src = t.toArray();
-    float[] dst = new float[src.length];
-    for (int y = 0; y < kh; y++) {
-      for (int x = 0; x < kw; x++) {
-        for (int i = 0; i < in; i++) {
-          for (int o = 0; o < out; o++) {
-            dst[((o * in + i) * kh + y) * kw + x] = src[((y * kw + x) * in + i) * out + o];
-          }
-        }
-      }
-    }
-    return Tensor.adopt(dst, out, in, kh, kw);
   }
 
   /** Frees the weights. */

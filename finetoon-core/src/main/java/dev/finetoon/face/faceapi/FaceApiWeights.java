@@ -1,5 +1,7 @@
 package dev.finetoon.face.faceapi;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -448,5 +450,30 @@ public final class FaceApiWeights {
   private static String brief(Object value) {
     String text = String.valueOf(value);
     return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+  }
+
+  /**
+   * A TensorFlow filter {@code [kh, kw, in, out]} in the {@code [out, in, kh, kw]} layout of ONNX and PyTorch
+   * convolutions (a depthwise filter {@code [kh, kw, C, 1]} comes out as {@code [1, C, kh, kw]}: reshape it to
+   * {@code [C, 1, kh, kw]}).
+   */
+  public static Tensor hwioToOihw(Tensor filter) {
+    checkArgument(filter.rank() == 4, "a filter is [kh, kw, in, out], got %s", filter);
+    int kh = filter.dim(0);
+    int kw = filter.dim(1);
+    int in = filter.dim(2);
+    int out = filter.dim(3);
+    float[] src = filter.toArray();
+    float[] dst = new float[src.length];
+    for (int y = 0; y < kh; y++) {
+      for (int x = 0; x < kw; x++) {
+        for (int i = 0; i < in; i++) {
+          for (int o = 0; o < out; o++) {
+            dst[((o * in + i) * kh + y) * kw + x] = src[((y * kw + x) * in + i) * out + o];
+          }
+        }
+      }
+    }
+    return Tensor.adopt(dst, out, in, kh, kw);
   }
 }

@@ -225,13 +225,13 @@ public final class FaceApi implements AutoCloseable {
    * eye and mouth centres; {@code imageSize} is what face-api holds as the landmarks' image size (the crop's).
    */
   private static FaceBox dlibAlignment(List<Point> points, FaceBox crop) {
-    Point leftEye = centre(points.subList(36, 42));
-    Point rightEye = centre(points.subList(42, 48));
-    Point mouth = centre(points.subList(48, 68));
+    Point leftEye = Point.centroid(points.subList(36, 42));
+    Point rightEye = Point.centroid(points.subList(42, 48));
+    Point mouth = Point.centroid(points.subList(48, 68));
     double eyeToMouth = (Math.hypot(mouth.x() - leftEye.x(), mouth.y() - leftEye.y())
         + Math.hypot(mouth.x() - rightEye.x(), mouth.y() - rightEye.y())) / 2;
     double size = Math.floor(eyeToMouth / ALIGN_SCALE);
-    Point ref = centre(List.of(leftEye, rightEye, mouth));
+    Point ref = Point.centroid(List.of(leftEye, rightEye, mouth));
     double x = Math.floor(Math.max(0, ref.x() - ALIGN_X * size));
     double y = Math.floor(Math.max(0, ref.y() - ALIGN_Y * size));
     return new FaceBox(x, y, Math.min(size, crop.width() + x), Math.min(size, crop.height() + y));
@@ -250,17 +250,6 @@ public final class FaceApi implements AutoCloseable {
     int size = FaceApiGraphs.DESCRIPTOR_INPUT;
     Tensor input = face.padToSquare(true).resizeBilinear(size, size).toNchw();
     return recognition.run(Map.of(FaceApiGraphs.IMAGE, input)).get(FaceApiGraphs.DESCRIPTOR).toArray();
-  }
-
-  /** utils.getCenterPoint: the sum from (0, 0), divided by the count. */
-  private static Point centre(List<Point> points) {
-    double x = 0;
-    double y = 0;
-    for (Point p : points) {
-      x += p.x();
-      y += p.y();
-    }
-    return new Point(x / points.size(), y / points.size());
   }
 
   private static FaceBox toPixels(FaceBox relative, int width, int height) {

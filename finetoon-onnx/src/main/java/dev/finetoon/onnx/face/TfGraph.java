@@ -7,6 +7,7 @@ import static dev.finetoon.onnx.OnnxGraphBuilder.intsAttr;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import dev.finetoon.ModelFormatException;
 import dev.finetoon.Tensor;
+import dev.finetoon.face.faceapi.FaceApiWeights;
 import dev.finetoon.onnx.OnnxGraphBuilder;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ final class TfGraph {
     Tensor filters = weight(prefix + "/filters", 4);
     checkChannels(prefix, filters.dim(2), x);
     int k = filters.dim(0);
-    String w = g.initializer(prefix + "/filters", hwioToOihw(filters));
+    String w = g.initializer(prefix + "/filters", FaceApiWeights.hwioToOihw(filters));
     String b = g.initializer(prefix + "/bias", weight(prefix + "/bias", 1));
     int[] pads = pads(x.size(), k, stride, padding);
     String y = g.node("Conv", List.of(x.name(), w, b), intsAttr("strides", stride, stride), padsAttr(pads));
@@ -85,10 +86,11 @@ final class TfGraph {
     checkChannels(prefix, depthwise.dim(2), x);
     int k = depthwise.dim(0);
     int[] pads = pads(x.size(), k, stride, padding);
-    String dw = g.initializer(prefix + "/depthwise_filter", hwioToOihw(depthwise).reshape(x.channels(), 1, k, k));
+    String dw = g.initializer(
+        prefix + "/depthwise_filter", FaceApiWeights.hwioToOihw(depthwise).reshape(x.channels(), 1, k, k));
     String d = g.node("Conv", List.of(x.name(), dw), intsAttr("strides", stride, stride), padsAttr(pads),
         intAttr("group", x.channels()));
-    String pw = g.initializer(prefix + "/pointwise_filter", hwioToOihw(pointwise));
+    String pw = g.initializer(prefix + "/pointwise_filter", FaceApiWeights.hwioToOihw(pointwise));
     String b = g.initializer(prefix + "/bias", weight(prefix + "/bias", 1));
     return new Value(g.node("Conv", List.of(d, pw, b)), pointwise.dim(3), outSize(x.size(), k, stride, pads));
   }
@@ -187,26 +189,6 @@ final class TfGraph {
 
   private static AttributeProto padsAttr(int[] p) {
     return intsAttr("pads", p[0], p[1], p[2], p[3]);
-  }
-
-  /** {@code [kh, kw, in, out]} to {@code [out, in, kh, kw]}. */
-  private static Tensor hwioToOihw(Tensor t) {
-    int kh = t.dim(0);
-    int kw = t.dim(1);
-    int in = t.dim(2);
-    int out = t.dim(3);
-    float[] src = t.toArray();
-    float[] dst = new float[src.length];
-    for (int y = 0; y < kh; y++) {
-      for (int x = 0; x < kw; x++) {
-        for (int i = 0; i < in; i++) {
-          for (int o = 0; o < out; o++) {
-            dst[((o * in + i) * kh + y) * kw + x] = src[((y * kw + x) * in + i) * out + o];
-          }
-        }
-      }
-    }
-    return Tensor.adopt(dst, out, in, kh, kw);
   }
 
   private static Tensor perChannel(Tensor t) {
