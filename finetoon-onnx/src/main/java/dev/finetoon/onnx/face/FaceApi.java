@@ -172,7 +172,9 @@ public final class FaceApi implements AutoCloseable {
       // ObjectDetection, FaceDetection and FaceDetection.forSize each go relative → pixels, as face-api does.
       FaceBox pixels = roundTrip(toPixels(boxes.get(i), w, h), w, h);
       FaceBox crop = roundTrip(roundTrip(pixels, w, h), w, h).clipAtImageBorders(w, h);
-      detections.add(new Detection(pixels, scores.get(i), crop));
+      if (crop.width() > 0 && crop.height() > 0) { // extractFaceTensors drops empty crops
+        detections.add(new Detection(pixels, scores.get(i), crop));
+      }
     }
     return detections;
   }
