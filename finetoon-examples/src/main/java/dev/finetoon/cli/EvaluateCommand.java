@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -143,9 +142,7 @@ final class EvaluateCommand extends CliCommand {
     if (network != null) {
       toon = ModelFiles.read(network);
     } else {
-      int[] swapped = blocks != null
-          ? blocks.stream().mapToInt(Integer::intValue).toArray()
-          : NotebookBlend.topThreeBlocks(human.config());
+      int[] swapped = NotebookBlend.givenOrTopThree(human.config(), blocks);
       toon = LayerBlender.swap(human, ModelFiles.read(donor), swapped);
       progress("toon: " + base + " with blocks " + Arrays.toString(swapped) + " of " + donor);
     }
@@ -236,7 +233,7 @@ final class EvaluateCommand extends CliCommand {
 
   /** The face that {@code toonify} takes: the largest box. */
   private static DetectedFace largest(List<DetectedFace> faces) {
-    return faces.stream().max(Comparator.comparingDouble(f -> f.box().area())).orElseThrow();
+    return faces.stream().max(DetectedFace.BY_SIZE).orElseThrow();
   }
 
   /** Which face was not found, when one was not. */

@@ -83,9 +83,7 @@ final class ToonifyCommand extends CliCommand {
     if (toon.network != null) {
       builder.fineTuned(ModelFiles.read(toon.network));
     } else {
-      int[] blocks = toon.blend.blocks != null
-          ? toon.blend.blocks.stream().mapToInt(Integer::intValue).toArray()
-          : NotebookBlend.topThreeBlocks(baseModel.config());
+      int[] blocks = NotebookBlend.givenOrTopThree(baseModel.config(), toon.blend.blocks);
       builder.blend(ModelFiles.read(toon.blend.donor), blocks);
       progress("blend: " + base + " with blocks " + Arrays.toString(blocks) + " of " + toon.blend.donor);
     }

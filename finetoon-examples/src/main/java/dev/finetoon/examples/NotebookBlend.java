@@ -20,6 +20,11 @@ public final class NotebookBlend {
     return all.subList(Math.max(1, all.size() - 3), all.size()).stream().mapToInt(Integer::intValue).toArray();
   }
 
+  /** {@code blocks} where given (a {@code --blocks} option), else the notebook's {@link #topThreeBlocks}. */
+  public static int[] givenOrTopThree(GeneratorConfig config, List<Integer> blocks) {
+    return blocks != null ? blocks.stream().mapToInt(Integer::intValue).toArray() : topThreeBlocks(config);
+  }
+
   /** The notebook's negative: {@code blocks} plus the next lower block, e.g. 32, 64, 128, 256 for 64, 128, 256. */
   public static int[] withNextLowerBlock(GeneratorConfig config, int... blocks) {
     List<Integer> all = config.blockResolutions();

@@ -15,6 +15,7 @@ import dev.finetoon.ModelFormatException;
 import dev.finetoon.Tensor;
 import dev.finetoon.face.faceapi.FaceApiWeights;
 import dev.finetoon.face.faceapi.FaceRecognitionNet;
+import dev.finetoon.face.faceapi.TfPadding;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
@@ -217,12 +218,9 @@ public final class FaceApiEncoder implements DifferentiableFaceEncoder {
     if (!same) {
       y = Conv2d.conv2d(x, filters, bias, strides, NO_PADDING, ONE, 1).singletonOrThrow();
     } else {
-      // TensorFlow's 'same': ceil(n / s) outputs; where the padding is odd, the extra row and column go after.
-      long n = x.getShape().get(2);
-      long outSize = (n + stride - 1) / stride;
-      long total = Math.max((outSize - 1) * stride + k - n, 0);
-      long before = total / 2;
-      long after = total - before;
+      int[] pad = TfPadding.same(Math.toIntExact(x.getShape().get(2)), k, stride);
+      long before = pad[0];
+      long after = pad[1];
       if (before == after) {
         y = Conv2d.conv2d(x, filters, bias, strides, new Shape(before, before), ONE, 1).singletonOrThrow();
       } else {

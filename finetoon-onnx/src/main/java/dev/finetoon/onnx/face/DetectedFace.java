@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.common.collect.ImmutableList;
 import dev.finetoon.face.FaceLandmarks;
 import dev.finetoon.face.Point;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -17,6 +18,9 @@ import java.util.List;
  * }</pre>
  */
 public record DetectedFace(FaceBox box, double score, List<Point> landmarks, FaceBox alignedBox, float[] descriptor) {
+  /** Smaller boxes first: {@code max(BY_SIZE)} is the main face, the one {@code toonify} takes. */
+  public static final Comparator<DetectedFace> BY_SIZE = Comparator.comparingDouble(face -> face.box().area());
+
   public DetectedFace {
     checkArgument(landmarks.size() == 68, "expected 68 landmarks, got %s", landmarks.size());
     landmarks = ImmutableList.copyOf(landmarks);

@@ -4,7 +4,6 @@ import dev.finetoon.face.FaceDetectorBackend;
 import dev.finetoon.face.FaceLandmarks;
 import dev.finetoon.image.RgbImage;
 import java.io.IOException;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,7 +39,7 @@ public final class FaceApiLandmarker implements FaceDetectorBackend.CloseableFac
   @Override
   public List<FaceLandmarks> locateAll(RgbImage photo) {
     return faceApi.detectAll(photo).stream()
-        .sorted(Comparator.comparingDouble((DetectedFace face) -> face.box().area()).reversed())
+        .sorted(DetectedFace.BY_SIZE.reversed())
         .map(DetectedFace::ffhqLandmarks)
         .toList();
   }

@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import dev.finetoon.ModelFormatException;
 import dev.finetoon.Tensor;
 import dev.finetoon.face.faceapi.FaceApiWeights;
+import dev.finetoon.face.faceapi.TfPadding;
 import dev.finetoon.onnx.OnnxGraphBuilder;
 import java.util.List;
 import java.util.Map;
@@ -171,16 +172,13 @@ final class TfGraph {
     }
   }
 
-  /** {top, left, bottom, right} as TensorFlow pads: 'same' puts the odd row/column after. */
+  /** {top, left, bottom, right}, as {@link TfPadding} says for 'same'. */
   private static int[] pads(int n, int k, int stride, Padding padding) {
     if (padding == Padding.VALID) {
       return new int[] {0, 0, 0, 0};
     }
-    int out = (n + stride - 1) / stride;
-    int total = Math.max((out - 1) * stride + k - n, 0);
-    int before = total / 2;
-    int after = total - before;
-    return new int[] {before, before, after, after};
+    int[] same = TfPadding.same(n, k, stride);
+    return new int[] {same[0], same[0], same[1], same[1]};
   }
 
   private static int outSize(int n, int k, int stride, int[] pads) {
