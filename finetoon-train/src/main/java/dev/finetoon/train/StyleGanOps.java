@@ -21,6 +21,8 @@ import java.util.function.Function;
 final class StyleGanOps {
   private static final Shape ONE = new Shape(1, 1);
   private static final Shape NO_PADDING = new Shape(0, 0);
+  /** Kernel rows (or columns) of the even and the odd output phase of a stride-2 transposed 3×3 convolution. */
+  private static final int[][] PHASE_TAPS = {{2, 0}, {1}};
 
   private StyleGanOps() {}
 
@@ -136,7 +138,8 @@ final class StyleGanOps {
     }
     if (layer.demodulate()) {
       // rsqrt(Σ_i,k (W·s)²) = rsqrt(s² · Σ_k W²ᵀ) per sample and output channel.
-      NDArray squares = weight.square().sum(new int[] {2, 3}).transpose();
+      // Squared L2 norms rather than square-then-sum: their backward is one pass over the kernel, not four.
+      NDArray squares = weight.norm(2, new int[] {2, 3}, false).square().transpose();
       NDArray sums = styles.square().matMul(squares);
       NDArray dcoefs = sums.add(Scalars.of(sums, 1e-8)).pow(Scalars.of(sums, -0.5));
       y = y.mul(dcoefs.expandDims(2).expandDims(3));
@@ -160,13 +163,13 @@ final class StyleGanOps {
    * and 2 (input i−1); row 2i+1 takes kernel row 1 (input i); columns alike.
    */
   private static NDArray transposedConvStride2(NDArray x, NDArray weight) {
-    int[][] taps = {{2, 0}, {1}}; // kernel rows (or columns) of the even and the odd phase
+    NDList kernels = phaseKernels(weight);
     NDArray[][] phases = new NDArray[2][2];
     for (int dy = 0; dy < 2; dy++) {
       for (int dx = 0; dx < 2; dx++) {
         // Even phases read input i−1 and i (pad one before and after); odd phases read input i (pad one after).
         Shape pad = new Shape(dx == 0 ? 1 : 0, 1, dy == 0 ? 1 : 0, 1);
-        phases[dy][dx] = conv2d(x.pad(pad, 0), phaseKernel(weight, taps[dy], taps[dx]), 0, 1);
+        phases[dy][dx] = conv2d(x.pad(pad, 0), kernels.get(2 * dy + dx), 0, 1);
       }
     }
     long[] s = phases[0][0].getShape().getShape();
@@ -176,20 +179,37 @@ final class StyleGanOps {
   }
 
   /**
-   * The rows {@code ky} and columns {@code kx} of a {@code [O, I, 3, 3]} kernel, in that order, as a product with a
-   * 0/1 selection matrix: exact, and its gradient is one matrix product, where slices would each answer with a
+   * The four phase kernels of a {@code [O, I, 3, 3]} kernel, even/even ({@code [O, I, 2, 2]}), even/odd, odd/even
+   * and odd/odd ({@code [O, I, 1, 1]}): its nine taps reordered by one product with a permutation matrix and split.
+   * Exact; the gradient is one matrix product and one concatenation, where slices would each answer with a
    * zero-filled copy of the whole kernel.
    */
-  private static NDArray phaseKernel(NDArray weight, int[] ky, int[] kx) {
+  private static NDList phaseKernels(NDArray weight) {
     long[] s = weight.getShape().getShape();
-    float[] select = new float[9 * ky.length * kx.length];
-    for (int a = 0; a < ky.length; a++) {
-      for (int b = 0; b < kx.length; b++) {
-        select[(ky[a] * 3 + kx[b]) * ky.length * kx.length + a * kx.length + b] = 1;
+    float[] permutation = new float[81];
+    long[] splits = new long[3];
+    int column = 0;
+    for (int dy = 0; dy < 2; dy++) {
+      for (int dx = 0; dx < 2; dx++) {
+        for (int ky : PHASE_TAPS[dy]) {
+          for (int kx : PHASE_TAPS[dx]) {
+            permutation[(ky * 3 + kx) * 9 + column++] = 1;
+          }
+        }
+        if (column < 9) {
+          splits[2 * dy + dx] = column;
+        }
       }
     }
-    NDArray selection = DjlTensors.toNDArray(weight.getManager(), Tensor.of(select, 9, ky.length * kx.length));
-    return weight.reshape(s[0], s[1], 9).matMul(selection).reshape(s[0], s[1], ky.length, kx.length);
+    NDArray perm = DjlTensors.toNDArray(weight.getManager(), Tensor.of(permutation, 9, 9));
+    NDList parts = weight.reshape(s[0], s[1], 9).matMul(perm).split(splits, 2);
+    NDList kernels = new NDList(4);
+    for (int dy = 0; dy < 2; dy++) {
+      for (int dx = 0; dx < 2; dx++) {
+        kernels.add(parts.get(2 * dy + dx).reshape(s[0], s[1], PHASE_TAPS[dy].length, PHASE_TAPS[dx].length));
+      }
+    }
+    return kernels;
   }
 
   /** NVIDIA's {@code upsample2d}: {@code upfirdn2d(x, f, up=2, pad=(2, 1), gain=4)}. */
