@@ -6,6 +6,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.finetoon.Generator;
+import dev.finetoon.Generators;
 import dev.finetoon.Noise;
 import dev.finetoon.Tensor;
 import dev.finetoon.Truncation;
@@ -30,14 +32,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  *
  * <p>Each step draws z = {@code RandomState(seed).randn(1, z_dim)} per sample, renders anchor, positive and negative
- * with ψ and the same noise, embeds them, and takes one Adam step on the trained generator. A run writes checkpoints
- * and {@link #resume resumes} from the newest one as if never interrupted. Not thread-safe; {@link #cancel} may be
- * called from any thread.
+ * with ψ and the same noise, embeds them, and takes one Adam step on the trained generator. The positive and negative
+ * need no gradients, so the inference backend on the class path ({@link Generators}: ONNX Runtime) draws them, and the
+ * encoder embeds both in one batch. A run writes checkpoints and {@link #resume resumes} from the newest one as if never
+ * interrupted. Not thread-safe; {@link #cancel} may be called from any thread.
  */
 public final class TripletFineTuner implements AutoCloseable {
   private final DjlGenerator trained;
-  private final DjlGenerator positive;
-  private final DjlGenerator negative;
+  private final Generator positive;
+  private final Generator negative;
   private final DifferentiableFaceEncoder encoder;
   private final FineTuneOptions options;
   private final AdamOptimizer adam;
@@ -54,15 +57,20 @@ public final class TripletFineTuner implements AutoCloseable {
     checkArgument(
         trained.config().equals(positive.config()) && trained.config().equals(negative.config()),
         "trained, positive and negative generators must share one configuration");
+    options.frozenBlocks().forEach(r -> trained.plan().block(r)); // names the valid resolutions if r is not one
     this.options = options;
     this.encoder = encoder;
-    this.trained = DjlGenerator.create(trained);
-    this.positive = DjlGenerator.create(positive);
-    this.negative = DjlGenerator.create(negative);
     this.adam = new AdamOptimizer(options.learningRate(), options.beta1(), options.beta2(), options.epsilon());
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      this.trained = opened(opened, DjlGenerator.create(trained));
+      this.positive = opened(opened, Generators.open(positive));
+      this.negative = opened(opened, Generators.open(negative));
+    } catch (RuntimeException e) {
+      closeAll(opened, e);
+      throw e;
+    }
     this.trained.setTraining(options.trackWAvg());
-    freeze(this.positive, this.positive.parameterNames());
-    freeze(this.negative, this.negative.parameterNames());
     List<String> frozen = new ArrayList<>();
     for (String name : this.trained.parameterNames()) {
       boolean mapping = name.startsWith("mapping.");
@@ -71,8 +79,22 @@ public final class TripletFineTuner implements AutoCloseable {
         frozen.add(name);
       }
     }
-    options.frozenBlocks().forEach(r -> trained.plan().block(r)); // names the valid resolutions if r is not one
     freeze(this.trained, frozen);
+  }
+
+  private static <T extends AutoCloseable> T opened(List<AutoCloseable> opened, T resource) {
+    opened.add(resource);
+    return resource;
+  }
+
+  private static void closeAll(List<AutoCloseable> opened, RuntimeException failure) {
+    for (AutoCloseable resource : opened) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        failure.addSuppressed(e);
+      }
+    }
   }
 
   /** A new run starting from {@code trained}'s weights. */
@@ -154,11 +176,15 @@ public final class TripletFineTuner implements AutoCloseable {
         Math.min(seeds.size(), (batchIndex + 1) * options.batchSize()));
     Noise noise = Noise.of(options.noise(), options.noiseSeed() * 1_000_003L + step);
     Truncation truncation = options.truncation();
+    Tensor latents = NumpyRandomState.latents(batch, trained.config().zDim());
     try (NDManager scope = trained.manager().newSubManager()) {
-      NDArray z = DjlTensors.toNDArray(scope, NumpyRandomState.latents(batch, trained.config().zDim()));
-      // Positive and negative need no gradients: render and embed them before recording starts.
-      NDArray positiveEmbedding = encoder.embed(positive.synthesis(positive.mapping(z, null, truncation), noise));
-      NDArray negativeEmbedding = encoder.embed(negative.synthesis(negative.mapping(z, null, truncation), noise));
+      NDArray z = DjlTensors.toNDArray(scope, latents);
+      // Positive and negative need no gradients: render and embed them (one batch) before recording starts.
+      Tensor positiveImages = positive.synthesis(positive.mapping(latents, null, truncation), noise);
+      Tensor negativeImages = negative.synthesis(negative.mapping(latents, null, truncation), noise);
+      NDArray embeddings = encoder.embed(DjlTensors.toNDArray(scope, Tensor.concat(positiveImages, negativeImages)));
+      NDArray positiveEmbedding = embeddings.get("0:{}", batch.size());
+      NDArray negativeEmbedding = embeddings.get("{}:", batch.size());
       TripletLoss.Result loss;
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray anchor = trained.synthesis(trained.mapping(z, null, truncation), noise);
