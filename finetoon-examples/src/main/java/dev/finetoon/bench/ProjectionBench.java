@@ -13,7 +13,8 @@ import java.util.Random;
  * Times projection steps on the full-size random-weight 256² generator of {@link GeneratorBench} with a VGG16-sized
  * feature network ({@link Vgg16StandIn}), and prints steps/s against NVIDIA's projector on this 2-core machine
  * (0.72 step/s, measured with NVIDIA's code) and the peak resident memory. The one-off w statistics (10 000 mapping
- * passes) and the target's features are outside the timed steps.
+ * passes) and the target's features are outside the timed steps. Then, measured in the same run, the rate no
+ * implementation beats ({@link ComputeFloor}) beside the 1.5× NVIDIA target.
  *
  * <pre>
  * java -cp finetoon-examples/target/finetoon.jar dev.finetoon.bench.ProjectionBench [seconds]
@@ -36,7 +37,9 @@ public final class ProjectionBench {
     ProjectionOptions options = ProjectionOptions.defaults(Path.of("unused")).withSteps(1000);
     long[] start = new long[1];
     int[] timed = new int[1];
-    try (Projector projector = Projector.create(model, options, new Vgg16StandIn(NDManager.newBaseManager(), 256))) {
+    Vgg16StandIn features = new Vgg16StandIn(NDManager.newBaseManager(), 256);
+    double featureMacs = features.macs();
+    try (Projector projector = Projector.create(model, options, features)) {
       projector.project(target, (step, steps, distance, loss) -> {
         if (step == 0) {
           start[0] = System.nanoTime(); // the first step is warm-up
@@ -50,5 +53,9 @@ public final class ProjectionBench {
     System.out.printf("%-12s %-18s %-8s %-14s%n", "steps/s", "NVIDIA steps/s", "ratio", "peak RSS MiB");
     System.out.printf("%-12.3f %-18.2f %-8s %-14d%n", rate, NVIDIA_STEPS_PER_SECOND,
         String.format("%.2fx", rate / NVIDIA_STEPS_PER_SECOND), PeakMemory.peakMiB());
+    // Per step: G forward and its backward to ws and the noise (one forward's worth; the weights are frozen), and the
+    // feature network forward and backward to the image.
+    double macs = 2 * ComputeFloor.generatorMacs(model) + 2 * featureMacs;
+    FineTuneBench.printCeiling(macs, ComputeFloor.convolutionMacsPerSecond(), 1.5 * NVIDIA_STEPS_PER_SECOND);
   }
 }

@@ -42,6 +42,11 @@ final class Vgg16StandIn implements FeatureNetwork {
     }
   }
 
+  /** Multiply-accumulates of one image's features ({@link ComputeFloor#blockMacs}). */
+  double macs() {
+    return stages.stream().flatMap(List::stream).mapToDouble(ComputeFloor::blockMacs).sum();
+  }
+
   @Override
   public NDArray features(NDArray images) {
     ParameterStore store = new ParameterStore(manager, false);
