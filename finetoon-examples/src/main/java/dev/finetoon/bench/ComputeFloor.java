@@ -27,7 +27,8 @@ import java.util.List;
  */
 final class ComputeFloor {
   private static final int[][] PROBES = {{512, 512, 32}, {256, 256, 64}, {128, 128, 128}};
-  private static final int REPEATS = 10;
+  /** Repeats per probe: about a second each, so that one slow moment of a shared machine does not decide. */
+  private static final int REPEATS = 30;
 
   private ComputeFloor() {}
 
