@@ -17,8 +17,9 @@ import java.util.List;
 /**
  * The arithmetic a bench step needs and the fastest this machine does it: multiply-accumulates (MACs) counted from
  * the networks' shapes, and the best rate of a large convolution on DJL's PyTorch engine, measured in the same run.
- * MACs over that rate is a step time no implementation on this engine beats, since every step is mostly such
- * convolutions plus work that runs slower (element-wise passes, FIR filters, pooling, autograd's bookkeeping).
+ * MACs over that rate is a step time that the same arithmetic (direct float32 convolutions, as NVIDIA's code and
+ * finetoon's both do) cannot beat on this machine: every step is such convolutions plus work that runs slower
+ * (element-wise passes, FIR filters, pooling, autograd's bookkeeping).
  *
  * <pre>{@code
  * double macs = 5 * ComputeFloor.generatorMacs(model) + 4 * ComputeFloor.blockMacs(encoder);
