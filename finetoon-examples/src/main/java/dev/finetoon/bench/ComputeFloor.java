@@ -11,8 +11,6 @@ import dev.finetoon.model.DenseLayer;
 import dev.finetoon.model.ModulatedConv;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.model.SynthesisBlock;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The arithmetic a bench step needs and the fastest this machine does it: multiply-accumulates (MACs) counted from
@@ -40,9 +38,7 @@ final class ComputeFloor {
       macs += (double) layer.inFeatures() * layer.outFeatures();
     }
     for (SynthesisBlock block : model.plan().blocks()) {
-      List<ModulatedConv> layers = new ArrayList<>(block.convs());
-      layers.add(block.torgb());
-      for (ModulatedConv layer : layers) {
+      for (ModulatedConv layer : block.layers()) {
         double r = layer.resolution();
         double taps = (double) layer.inChannels() * layer.outChannels() * layer.kernelSize() * layer.kernelSize();
         // A transposed stride-2 convolution touches each input pixel (a quarter of the outputs) once per tap; its FIR
@@ -71,6 +67,18 @@ final class ComputeFloor {
       macs += blockMacs(child);
     }
     return macs;
+  }
+
+  /**
+   * Prints the step's arithmetic at the machine's best convolution rate (the ceiling), how much of it the measured rate
+   * reached, and how much of it the target needs.
+   */
+  static void printCeiling(double macsPerStep, double peakMacsPerSecond, double measured, double target) {
+    double ceiling = peakMacsPerSecond / macsPerStep;
+    System.out.printf("%-12s %-20s %-16s %-18s %-16s %s%n",
+        "GMAC/step", "best conv GMAC/s", "ceiling steps/s", "measured/ceiling", "target steps/s", "target/ceiling");
+    System.out.printf("%-12.1f %-20.1f %-16.3f %-18s %-16.3f %.0f%%%n", macsPerStep / 1e9, peakMacsPerSecond / 1e9,
+        ceiling, String.format("%.0f%%", 100 * measured / ceiling), target, 100 * target / ceiling);
   }
 
   /** The best MACs per second of 3×3 convolutions with the generator's shapes (batch 1), forward. */

@@ -60,20 +60,8 @@ public final class FineTuneBench {
       // Per step: the anchor forward and its backward (input and weight gradients, two forwards' worth), the positive
       // and the negative forward; the encoder on three images and the anchor's backward to its input.
       double macs = 5 * ComputeFloor.generatorMacs(anchor) + 4 * ComputeFloor.blockMacs(encoderBlock);
-      printCeiling(macs, convolutionRate, rate, 1.5 * NVIDIA_STEPS_PER_SECOND);
+      ComputeFloor.printCeiling(macs, convolutionRate, rate, 1.5 * NVIDIA_STEPS_PER_SECOND);
     }
-  }
-
-  /**
-   * The step's arithmetic at the machine's best convolution rate (the ceiling), how much of it the measured rate
-   * reached, and how much of it the target needs.
-   */
-  static void printCeiling(double macsPerStep, double peakMacsPerSecond, double measured, double target) {
-    double ceiling = peakMacsPerSecond / macsPerStep;
-    System.out.printf("%-12s %-20s %-16s %-18s %-16s %s%n",
-        "GMAC/step", "best conv GMAC/s", "ceiling steps/s", "measured/ceiling", "target steps/s", "target/ceiling");
-    System.out.printf("%-12.1f %-20.1f %-16.3f %-18s %-16.3f %.0f%%%n", macsPerStep / 1e9, peakMacsPerSecond / 1e9,
-        ceiling, String.format("%.0f%%", 100 * measured / ceiling), target, 100 * target / ceiling);
   }
 
   /** Times the steps after the first and cancels the run once {@code seconds} have passed. */

@@ -57,6 +57,6 @@ public final class ProjectionBench {
     // Per step: G forward and its backward to ws and the noise (one forward's worth; the weights are frozen), and the
     // feature network forward and backward to the image.
     double macs = 2 * ComputeFloor.generatorMacs(model) + 2 * featureMacs;
-    FineTuneBench.printCeiling(macs, convolutionRate, rate, 1.5 * NVIDIA_STEPS_PER_SECOND);
+    ComputeFloor.printCeiling(macs, convolutionRate, rate, 1.5 * NVIDIA_STEPS_PER_SECOND);
   }
 }

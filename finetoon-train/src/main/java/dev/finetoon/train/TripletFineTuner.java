@@ -61,15 +61,17 @@ public final class TripletFineTuner implements AutoCloseable {
     this.options = options;
     this.encoder = encoder;
     this.adam = new AdamOptimizer(options.learningRate(), options.beta1(), options.beta2(), options.epsilon());
-    List<AutoCloseable> opened = new ArrayList<>();
+    List<Generator> opened = new ArrayList<>();
     try {
-      this.trained = opened(opened, DjlGenerator.create(trained));
-      this.positive = opened(opened, Generators.open(positive));
-      this.negative = opened(opened, Generators.open(negative));
+      opened.add(Generators.open(positive));
+      opened.add(Generators.open(negative));
+      this.trained = DjlGenerator.create(trained);
     } catch (RuntimeException e) {
-      closeAll(opened, e);
+      opened.forEach(Generator::close);
       throw e;
     }
+    this.positive = opened.get(0);
+    this.negative = opened.get(1);
     this.trained.setTraining(options.trackWAvg());
     List<String> frozen = new ArrayList<>();
     for (String name : this.trained.parameterNames()) {
@@ -80,21 +82,6 @@ public final class TripletFineTuner implements AutoCloseable {
       }
     }
     freeze(this.trained, frozen);
-  }
-
-  private static <T extends AutoCloseable> T opened(List<AutoCloseable> opened, T resource) {
-    opened.add(resource);
-    return resource;
-  }
-
-  private static void closeAll(List<AutoCloseable> opened, RuntimeException failure) {
-    for (AutoCloseable resource : opened) {
-      try {
-        resource.close();
-      } catch (Exception e) {
-        failure.addSuppressed(e);
-      }
-    }
   }
 
   /** A new run starting from {@code trained}'s weights. */
