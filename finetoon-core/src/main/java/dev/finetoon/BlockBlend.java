@@ -9,50 +9,52 @@ import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.model.SynthesisBlock;
 import dev.finetoon.model.SynthesisConfig;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/**
- * Blends two generators block by block, the Fine-Tooning way: {@link #swap} is the notebook's
- * {@code G.synthesis.b64 = G2.synthesis.b64}; {@link #interpolate} is Pinkney's resolution-dependent interpolation,
- * {@code θ = (1−α)·θ_base + α·θ_donor} per block. The mapping network and {@code w_avg} stay the base's.
- *
- * <pre>{@code
- * StyleGanModel toonified = LayerBlender.swap(ffhq, webtoon, 64, 128, 256);
- * StyleGanModel softer = LayerBlender.interpolate(ffhq, webtoon, Map.of(64, 0.5, 128, 1.0, 256, 1.0));
- * }</pre>
- *
- * <p>Blends share the unchanged tensors of their sources (α of 0 or 1 copies nothing), so a backend can reuse what it
- * compiled for them. Stateless and thread-safe.
- */
-public final class LayerBlender {
-  private LayerBlender() {}
+/** The {@link LayerBlender} recipe: α per block resolution. */
+record BlockBlend(Map<Integer, Double> alphas) implements LayerBlender {
+  BlockBlend {
+    checkArgument(!alphas.isEmpty(), "name at least one block resolution to blend");
+    alphas.forEach((r, alpha) -> checkArgument(alpha >= 0 && alpha <= 1,
+        "alpha for block %s must be in [0, 1], got %s", r, alpha));
+    alphas = ImmutableMap.copyOf(new TreeMap<>(alphas));
+  }
 
-  /** The base with its synthesis blocks at these resolutions taken whole from the donor. */
-  public static StyleGanModel swap(StyleGanModel base, StyleGanModel donor, int... resolutions) {
-    checkArgument(resolutions.length > 0, "name at least one block resolution to swap");
+  static BlockBlend swap(int... resolutions) {
     Map<Integer, Double> alphas = new LinkedHashMap<>();
     for (int r : resolutions) {
       alphas.put(r, 1.0);
     }
-    return interpolate(base, donor, alphas);
+    return new BlockBlend(alphas);
   }
 
-  /**
-   * The base with each named block interpolated toward the donor by its α ∈ [0, 1]; blocks not named stay the base's.
-   * Throws {@link IncompatibleModelsException} naming any mismatch and {@link IllegalArgumentException} for a
-   * resolution the models lack or an α outside [0, 1].
-   */
-  public static StyleGanModel interpolate(StyleGanModel base, StyleGanModel donor, Map<Integer, Double> alphas) {
+  static BlockBlend of(Map<Integer, Double> alphas) {
+    return new BlockBlend(alphas);
+  }
+
+  @Override
+  public LayerBlender withNextLowerBlock(GeneratorConfig config) {
+    List<Integer> all = config.blockResolutions();
+    int lowest = alphas.keySet().iterator().next();
+    int index = all.indexOf(lowest);
+    checkArgument(index >= 0, "no synthesis block at resolution %s; this model has %s", lowest, all);
+    checkArgument(index > 0,
+        "block %s is the lowest: there is no lower block to add to the negative; name the negative's blocks", lowest);
+    Map<Integer, Double> more = new TreeMap<>(alphas);
+    more.put(all.get(index - 1), 1.0);
+    return new BlockBlend(more);
+  }
+
+  @Override
+  public StyleGanModel blend(StyleGanModel base, StyleGanModel donor) {
     checkCompatible(base.config(), donor.config());
-    Map<Integer, Double> sorted = new TreeMap<>(alphas);
     Map<String, Tensor> replaced = new LinkedHashMap<>();
-    for (Map.Entry<Integer, Double> e : sorted.entrySet()) {
-      int r = e.getKey();
+    for (Map.Entry<Integer, Double> e : alphas.entrySet()) {
       double alpha = e.getValue();
-      checkArgument(alpha >= 0 && alpha <= 1, "alpha for block %s must be in [0, 1], got %s", (Integer) r, (Double) alpha);
-      SynthesisBlock block = base.plan().block(r);
-      checkBlock(base, donor, block);
+      SynthesisBlock block = base.plan().block(e.getKey());
+      checkBlock(donor, block);
       if (alpha == 0) {
         continue;
       }
@@ -69,7 +71,7 @@ public final class LayerBlender {
     provenance.put("format", "finetoon-blend");
     provenance.put("blend.base", base.provenance().getOrDefault("source", "in memory"));
     provenance.put("blend.donor", donor.provenance().getOrDefault("source", "in memory"));
-    provenance.put("blend.alpha", Joiner.on(',').withKeyValueSeparator('=').join(sorted));
+    provenance.put("blend.alpha", Joiner.on(',').withKeyValueSeparator('=').join(alphas));
     return base.withTensors(replaced, ImmutableMap.copyOf(provenance));
   }
 
@@ -85,7 +87,7 @@ public final class LayerBlender {
     mismatch("resample_filter", b.resampleFilter(), d.resampleFilter());
   }
 
-  private static void checkBlock(StyleGanModel base, StyleGanModel donor, SynthesisBlock block) {
+  private static void checkBlock(StyleGanModel donor, SynthesisBlock block) {
     SynthesisBlock other = donor.plan().block(block.resolution());
     mismatch(block.name() + " input channels", block.inChannels(), other.inChannels());
     mismatch(block.name() + " channels", block.outChannels(), other.outChannels());

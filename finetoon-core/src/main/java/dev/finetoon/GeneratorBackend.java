@@ -3,17 +3,9 @@ package dev.finetoon;
 import dev.finetoon.model.StyleGanModel;
 
 /**
- * A service that runs generators, found with {@link java.util.ServiceLoader} as DJL finds engines: finetoon-onnx
- * provides one. Host applications use {@link Generators} rather than this interface.
+ * A service that runs generators, found by {@link Backends}: finetoon-onnx provides {@code onnx}. Host applications
+ * use {@link Generators} rather than this interface.
  */
-public interface GeneratorBackend {
-  /** A short name, e.g. {@code onnx}. */
-  String name();
-
-  /** Higher wins when several backends are on the class path. */
-  default int priority() {
-    return 0;
-  }
-
+public interface GeneratorBackend extends Backend {
   Generator open(StyleGanModel model, GeneratorOptions options);
 }

@@ -1,11 +1,10 @@
 package dev.finetoon;
 
 import dev.finetoon.model.StyleGanModel;
-import java.util.Comparator;
-import java.util.ServiceLoader;
+import java.util.Optional;
 
 /**
- * Opens generators with the best {@link GeneratorBackend} on the class path.
+ * Opens generators with the {@link GeneratorBackend} that {@link Backends} picks.
  *
  * <pre>{@code
  * try (Generator g = Generators.open(model)) { ... }
@@ -24,10 +23,6 @@ public final class Generators {
 
   /** The backend {@link #open} uses; throws when none is on the class path. */
   public static GeneratorBackend backend() {
-    return ServiceLoader.load(GeneratorBackend.class).stream()
-        .map(ServiceLoader.Provider::get)
-        .max(Comparator.comparingInt(GeneratorBackend::priority))
-        .orElseThrow(
-            () -> new FinetoonException("no generator backend on the class path: add dev.finetoon:finetoon-onnx"));
+    return Backends.find(GeneratorBackend.class, Optional.empty(), "dev.finetoon:finetoon-onnx");
   }
 }

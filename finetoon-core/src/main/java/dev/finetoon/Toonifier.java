@@ -1,6 +1,5 @@
 package dev.finetoon;
 
-import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
@@ -17,16 +16,14 @@ import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.project.Projection;
 import dev.finetoon.project.ProjectionListener;
 import dev.finetoon.project.ProjectionOptions;
-import dev.finetoon.project.ProjectorBackend;
+import dev.finetoon.resource.ResourceResolver;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * A photo in, a realistic cartoon of that person out: the face is found and aligned FFHQ-style (by the built-in
@@ -35,28 +32,25 @@ import java.util.ServiceLoader;
  * fine-tuned) model.
  *
  * <pre>{@code
- * try (Toonifier toonifier = Toonifier.builder()
- *     .base(ffhq)
- *     .blend(webtoon, 64, 128, 256)
- *     .projection(ProjectionOptions.defaults(Path.of("vgg16.pt")))
- *     .build()) {
- *   Toonifier.Result result = toonifier.toonify(Path.of("me.jpg"));
+ * try (Toonifier toonifier = Toonifier.builder().base(ffhq).blend(webtoon, 64, 128, 256).build()) {
+ *   Toonifier.Result result = toonifier.toonify(Path.of("me.jpg")); // or a BufferedImage, or an RgbImage
  *   Images.writePng(result.toonified(), Path.of("me-toon.png"));
  * }
  * }</pre>
  *
- * <p>Immutable once built and safe to use from several threads (each call projects on its own). Needs a generator
- * backend (finetoon-onnx) and a projector backend (finetoon-train) on the class path.
+ * <p>A session: {@link Builder#build()} opens the generators, the face detector and a {@link Projector} (feature
+ * network, differentiable generator, w statistics) once, and every photo reuses them. Thread-safe; projections run one
+ * at a time on the shared projector, so a host app that toonifies on several threads at once opens one Toonifier per
+ * thread. Needs a generator backend (finetoon-onnx) and a projector backend (finetoon-train) on the class path.
  */
 public final class Toonifier implements AutoCloseable {
   private final StyleGanModel base;
   private final Generator human;
   private final Generator toon;
-  private final ProjectorBackend projector;
-  private final ProjectionOptions projection;
+  private final Projector projector;
   private final FaceLandmarker landmarker;
-  private final AutoCloseable ownedLandmarker;
   private final PhotoReader photos;
+  private final List<AutoCloseable> owned;
 
   /**
    * What {@link #toonify} made.
@@ -69,34 +63,46 @@ public final class Toonifier implements AutoCloseable {
       BufferedImage target, BufferedImage reconstruction, BufferedImage toonified, Projection projection,
       Duration projectionTime, Duration renderTime) {}
 
-  private Toonifier(Builder b, StyleGanModel toonModel, FaceLandmarker landmarker, AutoCloseable ownedLandmarker) {
-    this.base = b.base;
-    this.projection = b.projection;
+  private Toonifier(
+      StyleGanModel base, Generator human, Generator toon, Projector projector, FaceLandmarker landmarker,
+      PhotoReader photos, List<AutoCloseable> owned) {
+    this.base = base;
+    this.human = human;
+    this.toon = toon;
+    this.projector = projector;
     this.landmarker = landmarker;
-    this.ownedLandmarker = ownedLandmarker;
-    this.photos = b.photos;
-    this.projector = ServiceLoader.load(ProjectorBackend.class).findFirst().orElseThrow(
-        () -> new FinetoonException("no projector backend on the class path: add dev.finetoon:finetoon-train"));
-    this.human = Generators.open(base, b.generatorOptions);
-    try {
-      this.toon = Generators.open(toonModel, b.generatorOptions);
-    } catch (RuntimeException e) {
-      human.close();
-      throw e;
-    }
+    this.photos = photos;
+    this.owned = owned;
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Toonifies the main (largest) face of a photo file (PNG, JPEG, …; EXIF orientation honoured). */
+  /**
+   * Toonifies the main (largest) face of a photo file (PNG, JPEG, …; EXIF orientation honoured).
+   *
+   * @throws java.nio.file.NoSuchFileException where the file is missing
+   * @throws dev.finetoon.image.ImageFormatException where it is no photo finetoon can decode
+   * @throws NoFaceFoundException where the photo shows no face (unless built with {@link Builder#centreCrop})
+   */
   public Result toonify(Path photo) throws IOException {
     return toonify(photos.read(photo), ProjectionListener.NONE);
   }
 
+  /** Toonifies the main (largest) face of a decoded photo; see {@link #toonify(Path)}. */
+  public Result toonify(BufferedImage photo) throws IOException {
+    return toonify(RgbImage.from(photo), ProjectionListener.NONE);
+  }
+
+  /** Toonifies the main (largest) face of a decoded photo; see {@link #toonify(Path)}. */
+  public Result toonify(RgbImage photo) throws IOException {
+    return toonify(photo, ProjectionListener.NONE);
+  }
+
   /**
-   * Toonifies the main (largest) face of a decoded photo, reporting projection progress to {@code listener}.
+   * Toonifies the main (largest) face of a decoded photo, reporting projection progress to {@code listener} (which
+   * may stop it early by returning false).
    *
    * @throws NoFaceFoundException where the photo shows no face (unless built with {@link Builder#centreCrop})
    */
@@ -134,9 +140,9 @@ public final class Toonifier implements AutoCloseable {
         + " photo; give its landmarks, or build the Toonifier with centreCrop() to project the whole photo");
   }
 
-  private Result toonifyAligned(RgbImage aligned, ProjectionListener listener) throws IOException {
+  private Result toonifyAligned(RgbImage aligned, ProjectionListener listener) {
     long start = System.nanoTime();
-    Projection projected = projector.project(base, aligned.toTensor(), projection, listener);
+    Projection projected = projector.project(aligned.toTensor(), listener);
     long projectedAt = System.nanoTime();
     Tensor ws = projected.ws().reshape(1, projected.ws().dim(0), projected.ws().dim(1));
     BufferedImage toonified = Images.toImages(toon.synthesis(ws, Noise.CONST)).get(0);
@@ -151,63 +157,100 @@ public final class Toonifier implements AutoCloseable {
     return toon.model();
   }
 
+  /** Closes the generators, the projector and the built-in face detector (a landmarker given stays the caller's). */
   @Override
   public void close() {
-    human.close();
-    toon.close();
-    if (ownedLandmarker != null) {
+    closeAll(owned);
+  }
+
+  /** Closes each, the last opened first; the first failure is thrown with the others suppressed. */
+  private static void closeAll(List<AutoCloseable> resources) {
+    FinetoonException failure = null;
+    for (int i = resources.size() - 1; i >= 0; i--) {
       try {
-        ownedLandmarker.close();
+        resources.get(i).close();
       } catch (Exception e) {
-        throw new FinetoonException("could not close the face detector", e);
+        if (failure == null) {
+          failure = new FinetoonException("could not close " + resources.get(i), e);
+        } else {
+          failure.addSuppressed(e);
+        }
       }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
-  /** Builder of a {@link Toonifier}. */
+  /**
+   * Builder of a {@link Toonifier}. Only the base and the toon model are required: the LPIPS feature network comes
+   * from {@link ResourceResolver#defaults()} unless given, the projection settings are NVIDIA's, the device is
+   * {@link Device#auto()}.
+   */
   public static final class Builder {
     private StyleGanModel base;
     private StyleGanModel donor;
-    private Map<Integer, Double> alphas;
+    private LayerBlender recipe;
     private StyleGanModel fineTuned;
-    private ProjectionOptions projection;
+    private final Projector.Builder projection = Projector.builder();
     private FaceLandmarker landmarker;
     private boolean centreCrop;
     private PhotoReader photos = PhotoReader.defaults();
     private GeneratorOptions generatorOptions = GeneratorOptions.DEFAULTS;
 
+    private Builder() {}
+
     /** The human model: photos are projected into its latent space. */
     public Builder base(StyleGanModel model) {
-      this.base = model;
+      this.base = checkNotNull(model, "base");
       return this;
     }
 
     /** Draw with the base whose blocks at these resolutions come from the toon model. */
     public Builder blend(StyleGanModel toonModel, int... resolutions) {
-      checkArgument(resolutions.length > 0, "name the block resolutions to take from the toon model");
-      Map<Integer, Double> swap = new LinkedHashMap<>();
-      for (int r : resolutions) {
-        swap.put(r, 1.0);
-      }
-      return blend(toonModel, swap);
+      return blend(toonModel, LayerBlender.swap(resolutions));
     }
 
     /** Draw with the base interpolated toward the toon model by α per block resolution. */
     public Builder blend(StyleGanModel toonModel, Map<Integer, Double> alphaByResolution) {
-      this.donor = toonModel;
-      this.alphas = Map.copyOf(alphaByResolution);
+      return blend(toonModel, LayerBlender.interpolate(alphaByResolution));
+    }
+
+    /** Draw with the base blended with the toon model by {@code recipe}. */
+    public Builder blend(StyleGanModel toonModel, LayerBlender blend) {
+      this.donor = checkNotNull(toonModel, "toonModel");
+      this.recipe = checkNotNull(blend, "blend");
       return this;
     }
 
     /** Draw with an already blended or fine-tuned model instead of a blend. */
     public Builder fineTuned(StyleGanModel model) {
-      this.fineTuned = model;
+      this.fineTuned = checkNotNull(model, "model");
       return this;
     }
 
-    /** Projection settings, including the LPIPS feature network (required). */
+    /** The LPIPS feature network (a TorchScript file like NVIDIA's {@code vgg16.pt}) instead of the cached one. */
+    public Builder featureNetwork(Path file) {
+      projection.featureNetwork(file);
+      return this;
+    }
+
+    /** Where the default feature network is looked up and downloaded (default {@link ResourceResolver#defaults()}). */
+    public Builder resources(ResourceResolver resolver) {
+      projection.resources(resolver);
+      return this;
+    }
+
+    /** Projection settings (steps, seed, …); default NVIDIA's. */
     public Builder projection(ProjectionOptions options) {
-      this.projection = options;
+      projection.options(options);
+      return this;
+    }
+
+    /** Where the projector and the generators run (default {@link Device#auto()}). */
+    public Builder device(Device device) {
+      projection.device(device);
+      generatorOptions = generatorOptions.withDevice(device);
       return this;
     }
 
@@ -230,38 +273,56 @@ public final class Toonifier implements AutoCloseable {
 
     /** How photos are decoded (pixel limit, EXIF). */
     public Builder photos(PhotoReader reader) {
-      this.photos = reader;
+      this.photos = checkNotNull(reader, "reader");
       return this;
     }
 
-    /** Threads and GPU preference of the generators. */
+    /** Threads of the generators. */
     public Builder generatorOptions(GeneratorOptions options) {
-      this.generatorOptions = options;
+      this.generatorOptions = checkNotNull(options, "options");
       return this;
     }
 
-    public Toonifier build() {
+    /**
+     * Opens the session: the feature network (resolved and checked first, so a missing file fails here, before
+     * anything native is opened), the projector, both generators and the face detector.
+     *
+     * @throws java.nio.file.NoSuchFileException where the feature network is missing; the message says where to put
+     *     it and where to download it
+     * @throws IncompatibleModelsException where the toon model does not fit the base
+     */
+    public Toonifier build() throws IOException {
       checkState(base != null, "set the base (human) model");
-      checkState(projection != null, "set the projection options (they name the LPIPS feature network)");
       checkState(fineTuned != null ^ donor != null, "set exactly one of blend(...) and fineTuned(...)");
-      StyleGanModel toonModel = fineTuned != null ? fineTuned : LayerBlender.interpolate(base, donor, alphas);
-      checkArgument(
-          toonModel.config().imgResolution() == base.config().imgResolution()
-              && toonModel.config().wDim() == base.config().wDim(),
-          "the toon model must share the base model's resolution and w_dim");
-      if (centreCrop || landmarker != null) {
-        return new Toonifier(this, toonModel, landmarker, null);
+      StyleGanModel toonModel = fineTuned != null ? fineTuned : recipe.blend(base, donor);
+      if (toonModel.config().imgResolution() != base.config().imgResolution()
+          || toonModel.config().wDim() != base.config().wDim()) {
+        throw new IncompatibleModelsException("the toon model must share the base model's resolution and w_dim (base "
+            + base.config().imgResolution() + "px w_dim " + base.config().wDim() + ", toon "
+            + toonModel.config().imgResolution() + "px w_dim " + toonModel.config().wDim() + ")");
       }
-      FaceDetectorBackend.CloseableFaceLandmarker detector;
+      Path featureNetwork = projection.resolveFeatureNetwork();
+      List<AutoCloseable> opened = new ArrayList<>();
       try {
-        detector = FaceDetectorBackend.load().open();
-      } catch (IOException e) {
-        throw new FinetoonException("could not open the built-in face detector", e);
-      }
-      try {
-        return new Toonifier(this, toonModel, detector, detector);
-      } catch (RuntimeException e) {
-        detector.close();
+        Projector projector = projection.model(base).featureNetwork(featureNetwork).build();
+        opened.add(projector);
+        Generator human = Generators.open(base, generatorOptions);
+        opened.add(human);
+        Generator toon = Generators.open(toonModel, generatorOptions);
+        opened.add(toon);
+        FaceLandmarker faces = landmarker;
+        if (!centreCrop && faces == null) {
+          FaceDetectorBackend.CloseableFaceLandmarker detector = FaceDetectorBackend.load().open();
+          opened.add(detector);
+          faces = detector;
+        }
+        return new Toonifier(base, human, toon, projector, faces, photos, List.copyOf(opened));
+      } catch (IOException | RuntimeException e) {
+        try {
+          closeAll(opened);
+        } catch (FinetoonException closing) {
+          e.addSuppressed(closing);
+        }
         throw e;
       }
     }

@@ -1,12 +1,13 @@
 package dev.finetoon.face;
 
-import dev.finetoon.FinetoonException;
+import dev.finetoon.Backend;
+import dev.finetoon.Backends;
 import java.io.IOException;
-import java.util.ServiceLoader;
+import java.util.Optional;
 
 /**
- * A built-in face detector, found with {@link java.util.ServiceLoader} as DJL finds engines: finetoon-onnx provides
- * one (face-api.js's networks). {@link dev.finetoon.Toonifier} uses it unless told otherwise.
+ * A built-in face detector, found by {@link Backends}: finetoon-onnx provides {@code face-api} (face-api.js's
+ * networks). {@link dev.finetoon.Toonifier} uses it unless told otherwise.
  *
  * <pre>{@code
  * try (FaceLandmarker faces = FaceDetectorBackend.load().open()) {
@@ -14,7 +15,7 @@ import java.util.ServiceLoader;
  * }
  * }</pre>
  */
-public interface FaceDetectorBackend {
+public interface FaceDetectorBackend extends Backend {
   /** A new detector; the caller closes it. */
   CloseableFaceLandmarker open() throws IOException;
 
@@ -24,10 +25,9 @@ public interface FaceDetectorBackend {
     void close();
   }
 
-  /** The backend on the class path; fails naming the module to add where there is none. */
+  /** The backend {@link Backends} picks; fails naming the module to add where there is none. */
   static FaceDetectorBackend load() {
-    return ServiceLoader.load(FaceDetectorBackend.class).findFirst().orElseThrow(
-        () -> new FinetoonException(
-            "no face detector on the class path: add dev.finetoon:finetoon-onnx, or give a landmarker or centreCrop()"));
+    return Backends.find(FaceDetectorBackend.class, Optional.empty(),
+        "dev.finetoon:finetoon-onnx, or give a landmarker or centreCrop()");
   }
 }

@@ -1,4 +1,4 @@
-package dev.finetoon.train;
+package dev.finetoon.finetune;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Settings of a {@link TripletFineTuner} run; the defaults are the seed notebook's.
+ * Settings of a {@link dev.finetoon.TripletFineTuner} run; the defaults are the seed notebook's.
  *
  * <pre>{@code
  * FineTuneOptions options = FineTuneOptions.builder().epochs(5).checkpoints(Path.of("ckpt"), 50).build();
@@ -73,6 +73,12 @@ public record FineTuneOptions(
       java.util.Collections.swap(pool, i, i + random.nextInt(bound - i));
     }
     return List.copyOf(pool.subList(0, count));
+  }
+
+  /** These options writing their checkpoints into {@code dir}. */
+  public FineTuneOptions withCheckpointDir(Path dir) {
+    return new FineTuneOptions(seeds, epochs, batchSize, truncation, learningRate, beta1, beta2, epsilon, loss, noise,
+        noiseSeed, trackWAvg, freezeMapping, frozenBlocks, previewSeed, Optional.of(dir), checkpointEvery);
   }
 
   /** Optimiser steps in one epoch. */

@@ -1,18 +1,21 @@
 package dev.finetoon.project;
 
-import dev.finetoon.Tensor;
+import dev.finetoon.Backend;
+import dev.finetoon.Device;
+import dev.finetoon.Projector;
 import dev.finetoon.model.StyleGanModel;
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
- * A service that projects images into a generator's latent space, found with {@link java.util.ServiceLoader}:
- * finetoon-train provides one. Host applications use {@code Toonifier} or the backend's own {@code Projector}.
+ * A service that opens {@link Projector} sessions, found by {@link dev.finetoon.Backends}: finetoon-train provides
+ * {@code djl}. Host applications use {@link Projector#builder()}.
  */
-public interface ProjectorBackend {
+public interface ProjectorBackend extends Backend {
   /**
-   * Projects {@code target} ({@code [1, 3, R, R]}, values 0–255, R the model's resolution) into {@code model}'s
-   * w space.
+   * A session that projects into {@code model}'s w space, comparing images with the TorchScript {@code featureNetwork}
+   * (NVIDIA's {@code vgg16.pt} call convention).
    */
-  Projection project(StyleGanModel model, Tensor target, ProjectionOptions options, ProjectionListener listener)
+  Projector open(StyleGanModel model, Path featureNetwork, ProjectionOptions options, Device device)
       throws IOException;
 }

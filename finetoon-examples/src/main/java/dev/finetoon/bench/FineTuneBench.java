@@ -2,13 +2,14 @@ package dev.finetoon.bench;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import dev.finetoon.Device;
 import dev.finetoon.LayerBlender;
 import dev.finetoon.model.RandomModels;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.train.BlockFaceEncoder;
-import dev.finetoon.train.FineTuneListener;
-import dev.finetoon.train.FineTuneOptions;
-import dev.finetoon.train.TripletFineTuner;
+import dev.finetoon.finetune.FineTuneListener;
+import dev.finetoon.finetune.FineTuneOptions;
+import dev.finetoon.TripletFineTuner;
 import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -41,15 +42,14 @@ public final class FineTuneBench {
     StyleGanModel human = RandomModels.create(GeneratorBench.ffhq256(), 1);
     StyleGanModel toon = RandomModels.create(GeneratorBench.ffhq256(), 2);
     StyleGanModel anchor = LayerBlender.swap(human, toon, 64, 128, 256);
-    StyleGanModel negative = LayerBlender.swap(human, toon, 32, 64, 128, 256);
     System.out.printf("model: random-weight 256² StyleGAN2-ADA, encoder: ResNet-50-shaped, %d-d; %d cores, %.0f s%n",
         EMBEDDING, Runtime.getRuntime().availableProcessors(), seconds);
     double convolutionRate = ComputeFloor.convolutionMacsPerSecond();
     Block encoderBlock = ResNet50StandIn.create(EMBEDDING);
     try (BlockFaceEncoder encoder = BlockFaceEncoder.create(encoderBlock, new Shape(1, 3, 256, 256));
-        TripletFineTuner tuner =
-            TripletFineTuner.create(anchor, human, negative, encoder, FineTuneOptions.builder().build())) {
-      Timer timer = new Timer(tuner, seconds);
+        TripletFineTuner tuner = TripletFineTuner.builder().base(human).donor(toon).blocks(64, 128, 256)
+            .encoder(encoder).device(Device.cpu()).build()) {
+      Timer timer = new Timer(seconds);
       tuner.run(timer);
       double rate = timer.stepsPerSecond();
       System.out.printf("%-10s %-16s %-8s %-16s %-12s %-14s %s%n",
@@ -64,9 +64,8 @@ public final class FineTuneBench {
     }
   }
 
-  /** Times the steps after the first and cancels the run once {@code seconds} have passed. */
+  /** Times the steps after the first and stops the run once {@code seconds} have passed. */
   private static final class Timer implements FineTuneListener {
-    private final TripletFineTuner tuner;
     private final double seconds;
     private final OperatingSystemMXBean os =
         (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -78,13 +77,12 @@ public final class FineTuneBench {
     private long fastest = Long.MAX_VALUE;
     private double lastLoss;
 
-    Timer(TripletFineTuner tuner, double seconds) {
-      this.tuner = tuner;
+    Timer(double seconds) {
       this.seconds = seconds;
     }
 
     @Override
-    public void onStep(Step step) {
+    public boolean onStep(Step step) {
       long now = System.nanoTime();
       fastest = step.step() == 0 ? fastest : Math.min(fastest, now - last);
       last = now;
@@ -94,13 +92,11 @@ public final class FineTuneBench {
         start = last;
         cpuStart = cpuLast;
         System.out.println("warm-up step done");
-        return;
+        return true;
       }
       timed++;
       System.out.printf("step %d: %.1f s so far%n", step.step() + 1, (last - start) / 1e9);
-      if (last - start > seconds * 1e9) {
-        tuner.cancel();
-      }
+      return last - start <= seconds * 1e9;
     }
 
     double stepsPerSecond() {

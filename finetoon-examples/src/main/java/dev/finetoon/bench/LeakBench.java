@@ -2,6 +2,7 @@ package dev.finetoon.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.finetoon.Device;
 import dev.finetoon.LayerBlender;
 import dev.finetoon.Noise;
 import dev.finetoon.Tensor;
@@ -17,9 +18,9 @@ import dev.finetoon.seed.NumpyRandomState;
 import dev.finetoon.train.DifferentiableFaceEncoder;
 import dev.finetoon.train.DjlGenerator;
 import dev.finetoon.train.DjlTensors;
-import dev.finetoon.train.FineTuneListener;
-import dev.finetoon.train.FineTuneOptions;
-import dev.finetoon.train.TripletFineTuner;
+import dev.finetoon.finetune.FineTuneListener;
+import dev.finetoon.finetune.FineTuneOptions;
+import dev.finetoon.TripletFineTuner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,15 +159,13 @@ public final class LeakBench {
         .learningRate(1e-3)
         .build();
     try (DifferentiableFaceEncoder encoder = new FlatteningEncoder();
-        TripletFineTuner tuner = TripletFineTuner.create(LayerBlender.swap(base, toon, 64), base,
-            LayerBlender.swap(base, toon, 32, 64), encoder, options)) {
-      tuner.run(new FineTuneListener() {
-        @Override
-        public void onStep(Step step) {
-          if ((step.step() + 1) % (steps / 10) == 0) {
-            phase.sample(step.step() + 1);
-          }
+        TripletFineTuner tuner = TripletFineTuner.builder().base(base).donor(toon).blocks(64).encoder(encoder)
+            .options(options).device(Device.cpu()).build()) {
+      tuner.run(step -> {
+        if ((step.step() + 1) % (steps / 10) == 0) {
+          phase.sample(step.step() + 1);
         }
+        return true;
       });
     }
     return phase;

@@ -1,11 +1,13 @@
 package dev.finetoon.bench;
 
 import ai.djl.ndarray.NDManager;
+import dev.finetoon.Device;
+import dev.finetoon.Projector;
 import dev.finetoon.Tensor;
 import dev.finetoon.model.RandomModels;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.project.ProjectionOptions;
-import dev.finetoon.train.Projector;
+import dev.finetoon.train.DjlProjectorBackend;
 import java.nio.file.Path;
 import java.util.Random;
 
@@ -34,13 +36,13 @@ public final class ProjectionBench {
       pixels[i] = random.nextInt(256);
     }
     Tensor target = Tensor.adopt(pixels, 1, 3, 256, 256);
-    ProjectionOptions options = ProjectionOptions.defaults(Path.of("unused")).withSteps(1000);
+    ProjectionOptions options = ProjectionOptions.defaults().withSteps(1000);
     long[] start = new long[1];
     int[] timed = new int[1];
     double convolutionRate = ComputeFloor.convolutionMacsPerSecond();
     Vgg16StandIn features = new Vgg16StandIn(NDManager.newBaseManager(), 256);
     double featureMacs = features.macs();
-    try (Projector projector = Projector.create(model, options, features)) {
+    try (Projector projector = DjlProjectorBackend.open(model, options, features, Device.cpu())) {
       projector.project(target, (step, steps, distance, loss) -> {
         if (step == 0) {
           start[0] = System.nanoTime(); // the first step is warm-up

@@ -2,6 +2,7 @@ package dev.finetoon.cli;
 
 import dev.finetoon.FinetoonException;
 import dev.finetoon.ModelFormatException;
+import dev.finetoon.resource.DownloadException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.Callable;
@@ -71,7 +72,10 @@ abstract class CliCommand implements Callable<Integer> {
   /** finetoon's own exceptions speak for themselves; others are named, so that the line still says what failed. */
   private static String message(Exception e) {
     if (e instanceof NoSuchFileException missing) {
-      return "no such file: " + missing.getFile();
+      // A reason that only restates "no such … file" adds nothing; one that says where to get the file does.
+      String reason = missing.getReason();
+      boolean helps = reason != null && !reason.startsWith("no such");
+      return "no such file: " + missing.getFile() + (helps ? " (" + reason + ")" : "");
     }
     String message = e.getMessage();
     if (message == null) {
@@ -81,7 +85,8 @@ abstract class CliCommand implements Callable<Integer> {
       return message + ": " + e.getCause().getMessage();
     }
     boolean explained =
-        e instanceof ModelFormatException || e instanceof IllegalArgumentException || e instanceof FinetoonException;
+        e instanceof ModelFormatException || e instanceof DownloadException || e instanceof IllegalArgumentException
+            || e instanceof FinetoonException;
     return explained ? message : e.getClass().getSimpleName() + ": " + message;
   }
 }

@@ -1,5 +1,7 @@
 package dev.finetoon.cli;
 
+import dev.finetoon.resource.CachedResource;
+import dev.finetoon.resource.ResourceResolver;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -9,16 +11,17 @@ import picocli.CommandLine.Option;
 
 /**
  * The LPIPS feature network of {@code project} and {@code toonify}: a TorchScript file with the call convention of
- * NVIDIA's {@code vgg16.pt}, given as a path or as a URL downloaded once into a cache.
+ * NVIDIA's {@code vgg16.pt}, given as a path, as a URL downloaded once into the cache, or by default NVIDIA's own from
+ * the library's {@link ResourceResolver} (downloaded on first use unless offline).
  */
 final class FeatureNetworkOptions {
-  @ArgGroup(exclusive = true, multiplicity = "1")
+  @ArgGroup(exclusive = true)
   private Source source;
 
   @Option(
       names = "--cache-dir",
       paramLabel = "DIR",
-      description = "Where --vgg-url downloads are kept (default: ~/.cache/finetoon).")
+      description = "Where downloads are kept (default: $FINETOON_CACHE_DIR or ~/.cache/finetoon).")
   private Path cacheDir;
 
   /** A file or a URL, never both. */
@@ -26,21 +29,28 @@ final class FeatureNetworkOptions {
     @Option(
         names = "--vgg",
         paramLabel = "FILE.pt",
-        description = "LPIPS feature network (TorchScript, the convention of NVIDIA's metrics/vgg16.pt).")
+        description = "LPIPS feature network (TorchScript, the convention of NVIDIA's metrics/vgg16.pt; default:"
+            + " vgg16.pt from the cache, downloaded from NVIDIA on first use).")
     private Path file;
 
     @Option(
         names = "--vgg-url",
         paramLabel = "URL",
-        description = "Download the feature network once into the cache (NVIDIA's vgg16.pt URL: see the user guide).")
+        description = "Download the feature network from URL once into the cache.")
     private URI url;
   }
 
-  /** The feature network's file, downloading it first if a URL was given and it is not cached. */
+  /** The feature network's file, downloading it first where it is not cached. */
   Path resolve(Consumer<String> log) throws IOException {
-    if (source.file != null) {
+    if (source != null && source.file != null) {
       return source.file;
     }
-    return new CachedDownload(cacheDir != null ? cacheDir : CachedDownload.defaultFolder(), log).fetch(source.url);
+    ResourceResolver defaults = ResourceResolver.defaults();
+    ResourceResolver resolver = ResourceResolver.builder()
+        .folder(cacheDir != null ? cacheDir : defaults.folder())
+        .offline(defaults.offline())
+        .log(log)
+        .build();
+    return source != null ? resolver.fetch(source.url) : resolver.resolve(CachedResource.LPIPS_VGG16);
   }
 }

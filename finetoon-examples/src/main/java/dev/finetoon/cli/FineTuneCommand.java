@@ -2,22 +2,20 @@ package dev.finetoon.cli;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.finetoon.FaceEncoder;
 import dev.finetoon.LayerBlender;
 import dev.finetoon.NoiseMode;
+import dev.finetoon.TripletFineTuner;
 import dev.finetoon.Truncation;
-import dev.finetoon.examples.NotebookBlend;
+import dev.finetoon.finetune.FineTuneOptions;
+import dev.finetoon.finetune.TripletLoss;
 import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.seed.SeedList;
-import dev.finetoon.train.DifferentiableFaceEncoder;
-import dev.finetoon.train.FaceApiEncoder;
-import dev.finetoon.train.FineTuneOptions;
 import dev.finetoon.train.TorchScriptFaceEncoder;
-import dev.finetoon.train.TripletFineTuner;
-import dev.finetoon.train.TripletLoss;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,19 +157,24 @@ final class FineTuneCommand extends CliCommand {
     FineTuneOptions options = options();
     StyleGanModel baseModel = ModelFiles.read(base);
     StyleGanModel donorModel = ModelFiles.read(donor);
-    int[] anchorBlocks = ints(blocks);
-    StyleGanModel trained = LayerBlender.swap(baseModel, donorModel, anchorBlocks);
-    int[] negatives = negativeBlocks != null
-        ? ints(negativeBlocks)
-        : NotebookBlend.withNextLowerBlock(baseModel.config(), anchorBlocks);
-    StyleGanModel negative = LayerBlender.swap(baseModel, donorModel, negatives);
+    LayerBlender anchor = LayerBlender.swap(ints(blocks));
+    LayerBlender negative = negativeBlocks != null
+        ? LayerBlender.swap(ints(negativeBlocks))
+        : anchor.withNextLowerBlock(baseModel.config());
+    TripletFineTuner.Builder session = TripletFineTuner.builder()
+        .base(baseModel)
+        .donor(donorModel)
+        .blend(anchor)
+        .negativeBlocks(ints(negative.alphas().keySet()))
+        .options(options);
+    if (resume) {
+      session.resumeFrom(checkpointDir);
+    }
     TripletFineTuner.Result result;
-    try (DifferentiableFaceEncoder faces = encoder != null ? TorchScriptFaceEncoder.load(encoder) : FaceApiEncoder.create();
-        TripletFineTuner tuner = resume
-            ? TripletFineTuner.resume(trained, baseModel, negative, faces, options)
-            : TripletFineTuner.create(trained, baseModel, negative, faces, options)) {
+    try (FaceEncoder faces = encoder != null ? TorchScriptFaceEncoder.load(encoder) : null;
+        TripletFineTuner tuner = (faces != null ? session.encoder(faces) : session).build()) {
       progress(String.format("anchor: donor blocks %s; negative: donor blocks %s; %d seeds x %d epochs; encoder: %s",
-          Arrays.toString(anchorBlocks), Arrays.toString(negatives), options.seeds().size(), epochs,
+          anchor.alphas().keySet(), negative.alphas().keySet(), options.seeds().size(), epochs,
           encoder != null ? encoder : "built-in (face-api.js's dlib ResNet)"));
       if (tuner.step() > 0) {
         progress("resuming at step " + tuner.step() + " of " + tuner.totalSteps());
@@ -181,7 +184,7 @@ final class FineTuneCommand extends CliCommand {
         result = tuner.run(listener);
       }
     }
-    ModelFiles.write(withProvenance(result, negatives), out);
+    ModelFiles.write(withProvenance(result, negative.alphas().keySet()), out);
     progress("fine-tuned model: " + out);
   }
 
@@ -206,17 +209,17 @@ final class FineTuneCommand extends CliCommand {
   }
 
   /** The trained weights, their provenance saying how they were made. */
-  private StyleGanModel withProvenance(TripletFineTuner.Result result, int[] negatives) {
+  private StyleGanModel withProvenance(TripletFineTuner.Result result, Collection<Integer> negatives) {
     Map<String, String> provenance = new LinkedHashMap<>(result.model().provenance());
     provenance.put("source", "fine-tune");
     provenance.put("format", "finetoon");
-    provenance.put("fine-tune.negative-blocks", Arrays.toString(negatives));
+    provenance.put("fine-tune.negative-blocks", negatives.toString());
     provenance.put("fine-tune.loss", distance.name());
     provenance.put("fine-tune.steps", Long.toString(result.steps()));
     return result.model().withTensors(Map.of(), provenance);
   }
 
-  private static int[] ints(List<Integer> values) {
+  private static int[] ints(Collection<Integer> values) {
     return values.stream().mapToInt(Integer::intValue).toArray();
   }
 }

@@ -2,7 +2,7 @@ package dev.finetoon.cli;
 
 import dev.finetoon.Tensor;
 import dev.finetoon.image.Images;
-import dev.finetoon.train.FineTuneListener;
+import dev.finetoon.finetune.FineTuneListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -48,9 +48,10 @@ final class FineTuneProgress implements FineTuneListener, AutoCloseable {
   }
 
   @Override
-  public void onStep(Step step) {
+  public boolean onStep(Step step) {
     bar.stepTo(step.step() + 1);
     bar.setExtraMessage(String.format(" loss %.4f", step.loss()));
+    return true;
   }
 
   @Override

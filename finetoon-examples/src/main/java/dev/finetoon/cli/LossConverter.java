@@ -1,6 +1,6 @@
 package dev.finetoon.cli;
 
-import dev.finetoon.train.TripletLoss;
+import dev.finetoon.finetune.TripletLoss;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

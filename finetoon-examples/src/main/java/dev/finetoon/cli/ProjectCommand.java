@@ -3,6 +3,7 @@ package dev.finetoon.cli;
 import dev.finetoon.Generator;
 import dev.finetoon.Generators;
 import dev.finetoon.Noise;
+import dev.finetoon.Projector;
 import dev.finetoon.Tensor;
 import dev.finetoon.face.FfhqAligner;
 import dev.finetoon.face.GivenLandmarks;
@@ -14,7 +15,6 @@ import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.project.Projection;
 import dev.finetoon.project.ProjectionOptions;
-import dev.finetoon.train.Projector;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,7 +61,8 @@ final class ProjectCommand extends CliCommand {
     RgbImage aligned = landmarks.isPresent()
         ? FfhqAligner.of(resolution).align(photo, GivenLandmarks.read(landmarks.get()).locate(photo).orElseThrow())
         : CenterCrop.resized(photo, resolution);
-    ProjectionOptions options = projection.options(this::progress).withKeepSteps(saveVideo);
+    ProjectionOptions options = projection.options().withKeepSteps(saveVideo);
+    Path featureNetwork = projection.featureNetwork(this::progress);
     Files.createDirectories(outdir);
     BufferedImage targetImage = aligned.toBufferedImage();
     Images.writePng(targetImage, outdir.resolve("target.png"));
@@ -69,7 +70,8 @@ final class ProjectCommand extends CliCommand {
         + ", " + resolution + "x" + resolution + ")");
 
     Projection projected;
-    try (Projector projector = Projector.create(model, options)) {
+    try (Projector projector =
+        Projector.builder().model(model).featureNetwork(featureNetwork).options(options).build()) {
       projected = projector.project(aligned.toTensor(), new ProjectionProgress(this::progress));
     }
     Path npz = outdir.resolve("projected_w.npz");

@@ -33,9 +33,14 @@ final class ProjectionCliOptions {
           + " instead of a centre crop; toonify: instead of the built-in face detector.")
   private Path landmarks;
 
-  /** NVIDIA's projection settings with these steps and seed, downloading the feature network if needed. */
-  ProjectionOptions options(Consumer<String> log) throws IOException {
-    return ProjectionOptions.defaults(featureNetwork.resolve(log)).withSteps(steps).withSeed(seed);
+  /** NVIDIA's projection settings with these steps and seed. */
+  ProjectionOptions options() {
+    return ProjectionOptions.defaults().withSteps(steps).withSeed(seed);
+  }
+
+  /** The feature network's file, downloading it first if need be. */
+  Path featureNetwork(Consumer<String> log) throws IOException {
+    return featureNetwork.resolve(log);
   }
 
   Optional<Path> landmarks() {

@@ -50,9 +50,6 @@ final class ToonifyCommand extends CliCommand {
       + " the largest.")
   private boolean allFaces;
 
-
-
-
   /** A blend made here, or a finished model. */
   static final class ToonModel {
     @ArgGroup(exclusive = false, multiplicity = "1")
@@ -92,7 +89,7 @@ final class ToonifyCommand extends CliCommand {
     } else if (projection.landmarks().isPresent()) {
       builder.landmarker(GivenLandmarks.read(projection.landmarks().get()));
     }
-    builder.projection(projection.options(this::progress));
+    builder.featureNetwork(projection.featureNetwork(this::progress)).projection(projection.options());
     RgbImage image = PhotoReader.defaults().read(photo);
     List<Toonifier.Result> results;
     try (Toonifier toonifier = builder.build()) {

@@ -43,8 +43,9 @@ public final class RealWorldApplication {
     Path outdir = Path.of(args.length == 5 ? args[4] : ".");
     int[] blocks = NotebookBlend.topThreeBlocks(base.config());
     System.out.println("blending blocks " + Arrays.toString(blocks) + " of the toon model into the face model");
-    ProjectionOptions options = ProjectionOptions.defaults(Path.of(args[2]));
-    try (Toonifier toonifier = Toonifier.builder().base(base).blend(toon, blocks).projection(options).build()) {
+    ProjectionOptions options = ProjectionOptions.defaults();
+    try (Toonifier toonifier = Toonifier.builder().base(base).blend(toon, blocks).featureNetwork(Path.of(args[2]))
+        .projection(options).build()) {
       int every = Math.max(1, options.schedule().steps() / 10);
       Toonifier.Result result = toonifier.toonify(PhotoReader.defaults().read(Path.of(args[3])),
           (step, steps, distance, loss) -> {

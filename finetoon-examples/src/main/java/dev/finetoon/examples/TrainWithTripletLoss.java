@@ -1,20 +1,17 @@
 package dev.finetoon.examples;
 
+import dev.finetoon.FaceEncoder;
 import dev.finetoon.LayerBlender;
 import dev.finetoon.Tensor;
+import dev.finetoon.TripletFineTuner;
+import dev.finetoon.finetune.FineTuneListener;
 import dev.finetoon.image.Images;
 import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
-import dev.finetoon.train.DifferentiableFaceEncoder;
-import dev.finetoon.train.FaceApiEncoder;
-import dev.finetoon.train.FineTuneListener;
-import dev.finetoon.train.FineTuneOptions;
 import dev.finetoon.train.TorchScriptFaceEncoder;
-import dev.finetoon.train.TripletFineTuner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * Notebook 2 of Fine-Tooning: blend the toon model's top three blocks into the face model, then fine-tune the blend
@@ -54,17 +51,13 @@ public final class TrainWithTripletLoss {
     StyleGanModel human = ModelFiles.read(Path.of(args[0]));
     StyleGanModel toon = ModelFiles.read(Path.of(args[1]));
     Path out = Path.of(args.length >= 3 ? args[2] : "fine-tuned.safetensors");
-    int[] blocks = NotebookBlend.topThreeBlocks(human.config());
-    int[] negativeBlocks = NotebookBlend.withNextLowerBlock(human.config(), blocks);
-    StyleGanModel blend = LayerBlender.swap(human, toon, blocks);
-    StyleGanModel negative = LayerBlender.swap(human, toon, negativeBlocks);
-    System.out.println(
-        "anchor: toon blocks " + Arrays.toString(blocks) + "; negative: " + Arrays.toString(negativeBlocks));
-
-    try (DifferentiableFaceEncoder encoder =
-            args.length == 4 ? TorchScriptFaceEncoder.load(Path.of(args[3])) : FaceApiEncoder.create();
-        TripletFineTuner tuner =
-            TripletFineTuner.create(blend, human, negative, encoder, FineTuneOptions.builder().build())) {
+    LayerBlender blend = LayerBlender.swap(NotebookBlend.topThreeBlocks(human.config()));
+    System.out.println("anchor: toon blocks " + blend.alphas().keySet()
+        + "; negative: " + blend.withNextLowerBlock(human.config()).alphas().keySet());
+    // The notebook's negative (one block more from the toon model) and the built-in face descriptor are the defaults.
+    TripletFineTuner.Builder session = TripletFineTuner.builder().base(human).donor(toon).blend(blend);
+    try (FaceEncoder encoder = args.length == 4 ? TorchScriptFaceEncoder.load(Path.of(args[3])) : null;
+        TripletFineTuner tuner = (encoder != null ? session.encoder(encoder) : session).build()) {
       StyleGanModel tuned = tuner.run(new Report(out)).model();
       ModelFiles.write(tuned, out);
     }
@@ -74,11 +67,12 @@ public final class TrainWithTripletLoss {
   /** Prints the loss every ten steps and each epoch's mean, and saves the previews beside the output. */
   private record Report(Path out) implements FineTuneListener {
     @Override
-    public void onStep(Step step) {
+    public boolean onStep(Step step) {
       if ((step.step() + 1) % 10 == 0) {
         System.out.printf("step %d/%d: loss %.4f (d(a,p) %.4f, d(a,n) %.4f)%n",
             step.step() + 1, step.totalSteps(), step.loss(), step.anchorPositive(), step.anchorNegative());
       }
+      return true;
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.finetoon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.finetoon.FinetoonException;
+import dev.finetoon.resource.CachedResource;
+import dev.finetoon.resource.ResourceResolver;
 import dev.finetoon.testing.ReferenceData;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,19 +13,18 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --vgg-url} against a server on 127.0.0.1: never the internet. */
-class CachedDownloadTest {
+/**
+ * The CLI's feature network: {@code --vgg-url} against a server on 127.0.0.1 (never the internet), and the library's
+ * resource cache when neither {@code --vgg} nor {@code --vgg-url} is given. The resolver itself is tested in
+ * finetoon-core ({@code ResourceResolverTest}).
+ */
+class FeatureNetworkOptionsTest {
   @TempDir Path dir;
 
   private HttpServer server;
@@ -67,24 +66,6 @@ class CachedDownloadTest {
   }
 
   @Test
-  void downloadsOnceLogsTheSha256AndReusesTheCache() throws IOException, NoSuchAlgorithmException {
-    List<String> log = new ArrayList<>();
-    CachedDownload download = new CachedDownload(dir.resolve("cache"), log::add);
-
-    Path first = download.fetch(url("/metrics/vgg16.pt"));
-    Path second = download.fetch(url("/metrics/vgg16.pt"));
-
-    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(vgg));
-    assertThat(first).isEqualTo(second).hasParent(dir.resolve("cache")).hasBinaryContent(vgg);
-    assertThat(first.getFileName().toString()).endsWith("-vgg16.pt");
-    assertThat(requests).hasValue(1);
-    assertThat(log).anyMatch(line -> line.contains(vgg.length + " bytes, sha256 " + sha));
-    assertThat(log.get(log.size() - 1)).startsWith("using cached " + first);
-    assertThat(dir.resolve("cache")).isDirectoryContaining(p -> p.equals(first))
-        .isDirectoryNotContaining(p -> !p.equals(first));
-  }
-
-  @Test
   void aServerErrorIsOneLineAndLeavesNothingInTheCache() throws IOException {
     Path cache = dir.resolve("cache");
     Path photo = ProjectCommandTest.generatedPhoto(dir);
@@ -96,17 +77,6 @@ class CachedDownloadTest {
     assertThat(run.err())
         .isEqualTo("finetoon: error: downloading " + url("/broken/vgg16.pt") + " failed: HTTP 500"
             + System.lineSeparator());
-    assertThat(cache).isEmptyDirectory();
-  }
-
-  @Test
-  void aBodyCutShortLeavesNothingInTheCache() {
-    Path cache = dir.resolve("cache");
-    CachedDownload download = new CachedDownload(cache, line -> {});
-
-    assertThatThrownBy(() -> download.fetch(url("/truncated/vgg16.pt")))
-        .isInstanceOf(FinetoonException.class)
-        .hasMessageStartingWith("downloading " + url("/truncated/vgg16.pt") + " failed: ");
     assertThat(cache).isEmptyDirectory();
   }
 
@@ -131,5 +101,46 @@ class CachedDownloadTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("mutually exclusive");
+  }
+
+  @Test
+  void withoutVggTheCachedNetworkIsUsedOffline() throws IOException {
+    Path cache = Files.createDirectories(dir.resolve("cache"));
+    Files.write(cache.resolve("vgg16.pt"), vgg);
+    Path photo = ProjectCommandTest.generatedPhoto(dir);
+    CliRun run = offline(() -> CliRun.of("project", "--network", ReferenceData.tiny("tiny_base.pkl"), "--target",
+        photo, "--cache-dir", cache, "--num-steps", "2", "--outdir", dir.resolve("out")));
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(dir.resolve("out/projected_w.npz")).isRegularFile();
+    assertThat(requests).hasValue(0);
+  }
+
+  @Test
+  void withoutVggOfflineAndNotCachedIsOneLineSayingWhereToPutIt() throws IOException {
+    Path cache = dir.resolve("cache");
+    Path photo = ProjectCommandTest.generatedPhoto(dir);
+    CliRun run = offline(() -> CliRun.of("project", "--network", ReferenceData.tiny("tiny_base.pkl"), "--target",
+        photo, "--cache-dir", cache, "--outdir", dir.resolve("out")));
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().lines()).hasSize(1);
+    assertThat(run.err()).contains(cache.resolve("vgg16.pt").toString(), CachedResource.LPIPS_VGG16.url().toString(),
+        "offline");
+    assertThat(dir.resolve("out")).doesNotExist();
+  }
+
+  private static CliRun offline(java.util.function.Supplier<CliRun> run) {
+    String before = System.getProperty(ResourceResolver.OFFLINE_PROPERTY);
+    System.setProperty(ResourceResolver.OFFLINE_PROPERTY, "true");
+    try {
+      return run.get();
+    } finally {
+      if (before == null) {
+        System.clearProperty(ResourceResolver.OFFLINE_PROPERTY);
+      } else {
+        System.setProperty(ResourceResolver.OFFLINE_PROPERTY, before);
+      }
+    }
   }
 }

@@ -106,7 +106,7 @@ class FineTuneCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).isEqualTo("finetoon: error: no such encoder file: " + missing + System.lineSeparator());
+    assertThat(run.err()).isEqualTo("finetoon: error: no such file: " + missing + System.lineSeparator());
   }
 
   @Test

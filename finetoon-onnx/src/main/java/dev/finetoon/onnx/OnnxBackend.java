@@ -14,8 +14,11 @@ public final class OnnxBackend implements GeneratorBackend {
 
   @Override
   public Generator open(StyleGanModel model, GeneratorOptions options) {
-    SessionSettings settings =
-        SessionSettings.builder().intraOpThreads(options.threads()).preferCuda(options.preferGpu()).build();
+    SessionSettings settings = SessionSettings.builder()
+        .intraOpThreads(options.threads())
+        .preferCuda(options.device().gpu())
+        .cudaDevice(options.device().index())
+        .build();
     return OnnxGenerator.open(model, settings);
   }
 }

@@ -26,11 +26,11 @@ import java.util.Map;
  *
  * <p>Thread-safe: it holds no state, and {@link OrtSession#run} may be called from several threads at once.
  */
-public final class OnnxRunner {
+final class OnnxRunner {
   private OnnxRunner() {}
 
   /** All outputs of one run, by name in the session's output order; throws if an output is not float32. */
-  public static Map<String, Tensor> run(OrtSession session, Map<String, Tensor> inputs) {
+  static Map<String, Tensor> run(OrtSession session, Map<String, Tensor> inputs) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     Map<String, OnnxTensor> created = new LinkedHashMap<>();
     try {

@@ -52,7 +52,7 @@ public final class OnnxSession implements AutoCloseable {
   }
 
   /** The underlying ONNX Runtime session, owned by this object. */
-  public OrtSession ortSession() {
+  OrtSession ortSession() {
     return session;
   }
 

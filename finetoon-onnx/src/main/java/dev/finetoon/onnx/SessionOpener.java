@@ -4,19 +4,21 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens sessions on CUDA when asked and able, else on CPU. A session that opens on CPU but not on CUDA proves CUDA
- * unusable: that is logged once and remembered, so later sessions in this JVM go straight to CPU. Thread-safe.
+ * Opens sessions on CUDA when asked and able, else on CPU. A session that opens on CPU but not on a CUDA device proves
+ * that device unusable: that is logged once and remembered, so later sessions in this JVM asking for it go straight to
+ * CPU. Thread-safe.
  */
 final class SessionOpener {
   private static final Logger log = LoggerFactory.getLogger(SessionOpener.class);
-  private static final AtomicReference<Throwable> cudaFailure = new AtomicReference<>();
-  private static final AtomicBoolean cudaAnnounced = new AtomicBoolean();
+  private static final Map<Integer, Throwable> cudaFailures = new ConcurrentHashMap<>();
+  private static final Set<Integer> cudaAnnounced = ConcurrentHashMap.newKeySet();
 
   /** Loads a model into a session with the given options. */
   @FunctionalInterface
@@ -27,14 +29,15 @@ final class SessionOpener {
   private SessionOpener() {}
 
   static OnnxSession open(ModelSource source, SessionSettings settings) throws OrtException {
-    if (!settings.preferCuda() || cudaFailure.get() != null) {
+    int device = settings.cudaDevice();
+    if (!settings.preferCuda() || cudaFailures.containsKey(device)) {
       return new OnnxSession(openOn(ExecutionProvider.CPU, source, settings), ExecutionProvider.CPU);
     }
     Throwable failure;
     try {
       OrtSession session = openOn(ExecutionProvider.CUDA, source, settings);
-      if (cudaAnnounced.compareAndSet(false, true)) {
-        log.info("ONNX Runtime runs on the CUDA execution provider (device 0)");
+      if (cudaAnnounced.add(device)) {
+        log.info("ONNX Runtime runs on the CUDA execution provider (device {})", device);
       }
       return new OnnxSession(session, ExecutionProvider.CUDA);
     } catch (OrtException | LinkageError e) {
@@ -47,8 +50,9 @@ final class SessionOpener {
       e.addSuppressed(failure);
       throw e;
     }
-    if (cudaFailure.compareAndSet(null, failure)) {
-      log.info("ONNX Runtime runs on the CPU execution provider: CUDA is unavailable ({})", failure.toString());
+    if (cudaFailures.putIfAbsent(device, failure) == null) {
+      log.info("ONNX Runtime runs on the CPU execution provider: CUDA device {} is unavailable ({})", device,
+          failure.toString());
     }
     return new OnnxSession(session, ExecutionProvider.CPU);
   }
@@ -63,7 +67,7 @@ final class SessionOpener {
       // block that just finished would compete with the next block's threads for the cores.
       options.addConfigEntry("session.intra_op.allow_spinning", "0");
       if (provider == ExecutionProvider.CUDA) {
-        options.addCUDA(0);
+        options.addCUDA(settings.cudaDevice());
       }
       return source.open(OrtEnvironment.getEnvironment(), options);
     }

@@ -16,14 +16,16 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
  * @param interOpThreads threads across independent operators; 0 lets ONNX Runtime choose
  * @param optimizationLevel how far ONNX Runtime rewrites the graph before running it
  * @param preferCuda whether to try the CUDA execution provider before falling back to CPU
+ * @param cudaDevice the CUDA device the CUDA execution provider uses
  */
 public record SessionSettings(
-    int intraOpThreads, int interOpThreads, OptLevel optimizationLevel, boolean preferCuda) {
+    int intraOpThreads, int interOpThreads, OptLevel optimizationLevel, boolean preferCuda, int cudaDevice) {
 
   public SessionSettings {
     checkArgument(intraOpThreads >= 0, "intraOpThreads %s < 0", intraOpThreads);
     checkArgument(interOpThreads >= 0, "interOpThreads %s < 0", interOpThreads);
     checkNotNull(optimizationLevel, "optimizationLevel");
+    checkArgument(cudaDevice >= 0, "cudaDevice %s < 0", cudaDevice);
   }
 
   /** ONNX Runtime's thread defaults, all graph optimisations, CUDA when available. */
@@ -41,6 +43,7 @@ public record SessionSettings(
     private int interOpThreads;
     private OptLevel optimizationLevel = OptLevel.ALL_OPT;
     private boolean preferCuda = true;
+    private int cudaDevice;
 
     private Builder() {}
 
@@ -64,8 +67,14 @@ public record SessionSettings(
       return this;
     }
 
+    /** The CUDA device to try (default 0). */
+    public Builder cudaDevice(int device) {
+      this.cudaDevice = device;
+      return this;
+    }
+
     public SessionSettings build() {
-      return new SessionSettings(intraOpThreads, interOpThreads, optimizationLevel, preferCuda);
+      return new SessionSettings(intraOpThreads, interOpThreads, optimizationLevel, preferCuda, cudaDevice);
     }
   }
 }

@@ -143,7 +143,30 @@ class LayerBlendingTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("[0, 1]");
     }
-    assertThatThrownBy(() -> LayerBlender.swap(BASE, TOON)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LayerBlender.swap(BASE, TOON)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least one block");
+  }
+
+  @Test
+  void aRecipeIsAValueThatBlendsLikeTheStaticCalls() {
+    LayerBlender recipe = LayerBlender.swap(32, 16);
+    assertThat(recipe.alphas()).containsExactly(Map.entry(16, 1.0), Map.entry(32, 1.0));
+    assertThat(recipe).isEqualTo(LayerBlender.interpolate(Map.of(16, 1.0, 32, 1.0)));
+    assertThat(recipe.blend(BASE, TOON).tensors()).isEqualTo(LayerBlender.swap(BASE, TOON, 16, 32).tensors());
+    assertThat(images(recipe.blend(BASE, TOON))).isEqualTo(images(LayerBlender.swap(BASE, TOON, 16, 32)));
+  }
+
+  @Test
+  void theNotebooksNegativeTakesTheNextLowerBlock() {
+    assertThat(LayerBlender.swap(16, 32).withNextLowerBlock(BASE.config()).alphas().keySet()).containsExactly(8, 16, 32);
+    assertThat(LayerBlender.interpolate(Map.of(8, 0.5)).withNextLowerBlock(BASE.config()).alphas())
+        .containsExactly(Map.entry(4, 1.0), Map.entry(8, 0.5));
+    assertThatThrownBy(() -> LayerBlender.swap(4, 8).withNextLowerBlock(BASE.config()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("block 4 is the lowest");
+    assertThatThrownBy(() -> LayerBlender.swap(64).withNextLowerBlock(BASE.config()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[4, 8, 16, 32]");
   }
 
   @Test

@@ -7,7 +7,12 @@ import static org.assertj.core.api.Assertions.within;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.finetoon.Backends;
+import dev.finetoon.Device;
+import dev.finetoon.FinetoonException;
 import dev.finetoon.Generator;
+import dev.finetoon.GeneratorBackend;
+import dev.finetoon.GeneratorOptions;
 import dev.finetoon.Generators;
 import dev.finetoon.Noise;
 import dev.finetoon.Tensor;
@@ -27,6 +32,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -405,5 +411,21 @@ class OnnxGeneratorBehaviourTest {
       assertThat(CompiledGraphs.size()).as("default options reuse the default sessions").isEqualTo(before);
     }
     assertThat(CompiledGraphs.size()).isEqualTo(before);
+  }
+
+  @Test
+  void backendsAreFoundByNameWithTheOneRule() {
+    assertThat(Backends.find(GeneratorBackend.class, Optional.of("onnx"), "finetoon-onnx")).isInstanceOf(OnnxBackend.class);
+    assertThatThrownBy(() -> Backends.find(GeneratorBackend.class, Optional.of("tensorrt"), "finetoon-onnx"))
+        .isInstanceOf(FinetoonException.class)
+        .hasMessage("no GeneratorBackend named 'tensorrt' on the class path; found onnx");
+  }
+
+  @Test
+  void aGpuThatIsNotThereFallsBackToTheCpuWithTheSameImages() {
+    try (Generator g = Generators.open(tiny.model(), GeneratorOptions.DEFAULTS.withDevice(Device.gpu(2)))) {
+      assertThat(g.generate(List.of(9L), Truncation.of(0.7), Noise.CONST))
+          .isEqualTo(tiny.generate(List.of(9L), Truncation.of(0.7), Noise.CONST));
+    }
   }
 }

@@ -26,6 +26,15 @@ class OnnxSessionTest {
   }
 
   @Test
+  void anotherCudaDeviceFallsBackToCpuToo() {
+    SessionSettings settings = SessionSettings.builder().preferCuda(true).cudaDevice(3).build();
+    try (OnnxSession session = OnnxSession.open(doubling().build("double"), settings)) {
+      assertThat(session.provider()).isEqualTo(ExecutionProvider.CPU);
+      assertThat(session.run(Map.of("x", X)).get("y")).isEqualTo(TWICE_X);
+    }
+  }
+
+  @Test
   void cpuWhenCudaIsNotWanted() {
     SessionSettings settings = SessionSettings.builder().preferCuda(false).intraOpThreads(1).interOpThreads(1).build();
     try (OnnxSession session = OnnxSession.open(doubling().build("double"), settings)) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class SessionSettingsTest {
   @Test
   void defaultsLeaveThreadsToOnnxRuntimeAndPreferCuda() {
-    assertThat(SessionSettings.defaults()).isEqualTo(new SessionSettings(0, 0, OptLevel.ALL_OPT, true));
+    assertThat(SessionSettings.defaults()).isEqualTo(new SessionSettings(0, 0, OptLevel.ALL_OPT, true, 0));
   }
 
   @Test

@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe.
  */
-public final class AdamOptimizer {
+final class AdamOptimizer {
   private final double learningRate;
   private final double beta1;
   private final double beta2;
@@ -26,7 +26,7 @@ public final class AdamOptimizer {
   private final Map<String, NDArray[]> moments = new LinkedHashMap<>();
   private long steps;
 
-  public AdamOptimizer(double learningRate, double beta1, double beta2, double epsilon) {
+  AdamOptimizer(double learningRate, double beta1, double beta2, double epsilon) {
     checkArgument(learningRate > 0, "learning rate must be positive");
     checkArgument(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "betas must lie in [0, 1)");
     checkArgument(epsilon > 0, "epsilon must be positive");
@@ -37,12 +37,12 @@ public final class AdamOptimizer {
   }
 
   /** Updates every parameter in place from its gradient (call with gradients computed, outside the collector). */
-  public void step(Map<String, NDArray> parameters) {
+  void step(Map<String, NDArray> parameters) {
     step(parameters, learningRate);
   }
 
   /** {@link #step(Map)} with this step's learning rate (for schedules; the moments do not depend on it). */
-  public void step(Map<String, NDArray> parameters, double learningRate) {
+  void step(Map<String, NDArray> parameters, double learningRate) {
     steps++;
     double correction1 = 1 - Math.pow(beta1, steps);
     double correction2 = 1 - Math.pow(beta2, steps);
@@ -63,12 +63,12 @@ public final class AdamOptimizer {
   }
 
   /** Steps taken so far. */
-  public long steps() {
+  long steps() {
     return steps;
   }
 
   /** The moments as tensors named {@code m.<parameter>} and {@code v.<parameter>}, for a checkpoint. */
-  public Map<String, Tensor> state() {
+  Map<String, Tensor> state() {
     Map<String, Tensor> out = new LinkedHashMap<>();
     moments.forEach((name, mv) -> {
       out.put("m." + name, DjlTensors.toTensor(mv[0]));
@@ -78,7 +78,7 @@ public final class AdamOptimizer {
   }
 
   /** Restores {@link #state()} and the step count onto the parameters' managers. */
-  public void restore(Map<String, Tensor> state, long stepCount, Map<String, NDArray> parameters) {
+  void restore(Map<String, Tensor> state, long stepCount, Map<String, NDArray> parameters) {
     moments.values().forEach(mv -> {
       mv[0].close();
       mv[1].close();

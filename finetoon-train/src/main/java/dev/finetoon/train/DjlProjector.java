@@ -5,8 +5,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import dev.finetoon.Noise;
+import dev.finetoon.Projector;
 import dev.finetoon.Tensor;
 import dev.finetoon.Truncation;
 import dev.finetoon.model.GeneratorConfig;
@@ -18,54 +20,67 @@ import dev.finetoon.project.ProjectionListener;
 import dev.finetoon.project.ProjectionOptions;
 import dev.finetoon.project.ProjectionSchedule;
 import dev.finetoon.project.WStatistics;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * NVIDIA's projector ({@code projector.py}; Fine-Tooning's {@code fine_toon_project.py} is the same): finds the w, and
- * the noise maps, with which a generator redraws a target image. Starting at the mean w, Adam minimises the LPIPS
- * distance between target and rendering plus a penalty that keeps the noise maps noise-like, with a ramped learning
- * rate and w noise that fades out; the target's features are computed once.
+ * NVIDIA's projector ({@code projector.py}; Fine-Tooning's {@code fine_toon_project.py} is the same) on DJL: finds the
+ * w, and the noise maps, with which a generator redraws a target image. Starting at the mean w, Adam minimises the
+ * LPIPS distance between target and rendering plus a penalty that keeps the noise maps noise-like, with a ramped
+ * learning rate and w noise that fades out; the target's features are computed once per projection.
  *
- * <pre>{@code
- * try (Projector projector = Projector.create(ffhq, ProjectionOptions.defaults(Path.of("vgg16.pt")))) {
- *   Projection p = projector.project(target, ProjectionListener.NONE); // target [1, 3, R, R] in 0..255
- *   p.writeNpz(Path.of("projected_w.npz"));
- * }
- * }</pre>
- *
- * <p>Not thread-safe: one projection at a time per instance.
+ * <p>A session: the differentiable generator, the feature network and the w statistics are made once, when it opens,
+ * and every projection reuses them. Each projection overwrites the generator's noise buffers with its own random
+ * start, so projections are independent of one another. One at a time ({@code synchronized}).
  */
-public final class Projector implements AutoCloseable {
+final class DjlProjector implements Projector {
   /** Images larger than this are area-downsampled before LPIPS, as NVIDIA's projector does. */
   private static final int LPIPS_SIZE = 256;
+
+  /** How many sessions computed w statistics in this JVM (for tests of session reuse). */
+  static final AtomicInteger STATISTICS_COMPUTED = new AtomicInteger();
 
   private final StyleGanModel model;
   private final ProjectionOptions options;
   private final FeatureNetwork lpips;
+  private final DjlGenerator g;
+  private final WStatistics stats;
+  private final Map<String, NDArray> noise;
 
-  private Projector(StyleGanModel model, ProjectionOptions options, FeatureNetwork lpips) {
+  /** Opens a session on {@code device}; it closes {@code lpips} when it closes. */
+  DjlProjector(StyleGanModel model, ProjectionOptions options, FeatureNetwork lpips, ai.djl.Device device) {
     this.model = model;
     this.options = options;
     this.lpips = lpips;
+    this.g = DjlGenerator.create(model, device);
+    try {
+      g.parameterNames().forEach(name -> g.setRequiresGradient(name, false));
+      this.stats = statistics(g);
+      this.noise = noiseBuffers(g);
+      noise.values().forEach(buffer -> buffer.setRequiresGradient(true));
+    } catch (RuntimeException e) {
+      g.close();
+      throw e;
+    }
   }
 
-  /** Loads the feature network named by the options. */
-  public static Projector create(StyleGanModel model, ProjectionOptions options) throws IOException {
-    return new Projector(model, options, LpipsFeatures.load(options.featureNetwork()));
+  @Override
+  public StyleGanModel model() {
+    return model;
   }
 
-  /** Uses {@code features} instead of the network the options name; the projector closes it. */
-  public static Projector create(StyleGanModel model, ProjectionOptions options, FeatureNetwork features) {
-    return new Projector(model, options, features);
+  @Override
+  public ProjectionOptions options() {
+    return options;
   }
 
   /** Projects {@code target} ({@code [1, C, R, R]}, values 0–255, R the model's resolution). */
-  public Projection project(Tensor target, ProjectionListener listener) {
+  @Override
+  public synchronized Projection project(Tensor target, ProjectionListener listener) {
     GeneratorConfig config = model.config();
     int r = config.imgResolution();
     checkArgument(
@@ -73,17 +88,13 @@ public final class Projector implements AutoCloseable {
             && target.dim(3) == r,
         "target must be [1, %s, %s, %s] (the model's resolution), got %s", config.imgChannels(), r, r, target);
     ProjectionSchedule schedule = options.schedule();
-    try (DjlGenerator g = DjlGenerator.create(model)) {
-      g.parameterNames().forEach(name -> g.setRequiresGradient(name, false));
-      WStatistics stats = statistics(g);
-      Map<String, NDArray> noise = noiseBuffers(g);
+    try (NDManager projection = g.manager().newSubManager()) {
       Random random = new Random(options.seed());
       for (NDArray buffer : noise.values()) {
-        buffer.set(new ai.djl.ndarray.index.NDIndex("..."), DjlTensors.toNDArray(g.manager(), gaussian(random, buffer)));
-        buffer.setRequiresGradient(true);
+        buffer.set(new NDIndex("..."), DjlTensors.toNDArray(projection, gaussian(random, buffer)));
       }
-      NDArray targetFeatures = lpips.features(lpipsInput(DjlTensors.toNDArray(g.manager(), target)));
-      NDArray w = DjlTensors.toNDArray(g.manager(), stats.wAvg().reshape(1, 1, config.wDim()));
+      NDArray targetFeatures = lpips.features(lpipsInput(DjlTensors.toNDArray(projection, target)));
+      NDArray w = DjlTensors.toNDArray(projection, stats.wAvg().reshape(1, 1, config.wDim()));
       w.setRequiresGradient(true);
       Map<String, NDArray> parameters = new LinkedHashMap<>();
       parameters.put("w", w);
@@ -145,6 +156,7 @@ public final class Projector implements AutoCloseable {
   }
 
   private WStatistics statistics(DjlGenerator g) {
+    STATISTICS_COMPUTED.incrementAndGet();
     return WStatistics.estimate(model.config(), z -> {
       try (NDManager scope = g.manager().newSubManager()) {
         return DjlTensors.toTensor(g.mapping(DjlTensors.toNDArray(scope, z), null, Truncation.NONE));
@@ -185,7 +197,7 @@ public final class Projector implements AutoCloseable {
     try (NDManager scope = manager.newSubManager()) {
       // The gradients' handles and the zero that fills them land in the scope (see DjlGenerator.zeroGradients).
       scope.tempAttachAll(parameters.values().toArray(NDArray[]::new));
-      parameters.values().forEach(p -> p.getGradient().set(new ai.djl.ndarray.index.NDIndex("..."), 0));
+      parameters.values().forEach(p -> p.getGradient().set(new NDIndex("..."), 0));
     }
   }
 
@@ -208,6 +220,10 @@ public final class Projector implements AutoCloseable {
 
   @Override
   public void close() {
-    lpips.close();
+    try {
+      g.close();
+    } finally {
+      lpips.close();
+    }
   }
 }

@@ -8,6 +8,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.finetoon.Generator;
 import dev.finetoon.Generators;
+import dev.finetoon.FinetoonException;
+import dev.finetoon.IncompatibleModelsException;
+import dev.finetoon.TripletFineTuner;
+import dev.finetoon.finetune.FineTuneListener;
+import dev.finetoon.finetune.FineTuneOptions;
 import dev.finetoon.Noise;
 import dev.finetoon.Tensor;
 import dev.finetoon.Truncation;
@@ -16,62 +21,58 @@ import dev.finetoon.seed.NumpyRandomState;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Optional;
 
 /**
- * Fine-Tooning's fine-tune: a triplet loss on face embeddings pulls the blended model's faces toward the human model's
- * identity (the positive) and away from a more toon-like blend (the negative), seed by seed.
- *
- * <pre>{@code
- * StyleGanModel trained = LayerBlender.swap(ffhq, toon, 64, 128, 256);     // anchor
- * StyleGanModel negative = LayerBlender.swap(ffhq, toon, 32, 64, 128, 256); // one more toon block
- * try (var encoder = TorchScriptFaceEncoder.load(Path.of("facenet.pt"));
- *     var tuner = TripletFineTuner.create(trained, ffhq, negative, encoder, FineTuneOptions.builder().build())) {
- *   StyleGanModel result = tuner.run(new FineTuneListener() {}).model();
- * }
- * }</pre>
+ * Fine-Tooning's fine-tune on DJL: a triplet loss on face embeddings pulls the blended model's faces toward the human
+ * model's identity (the positive) and away from a more toon-like blend (the negative), seed by seed.
  *
  * <p>Each step draws z = {@code RandomState(seed).randn(1, z_dim)} per sample, renders anchor, positive and negative
  * with ψ and the same noise, embeds them, and takes one Adam step on the trained generator. The positive and negative
  * need no gradients, so the inference backend on the class path ({@link Generators}: ONNX Runtime) draws them, and the
- * encoder embeds both in one batch. A run writes checkpoints and {@link #resume resumes} from the newest one as if never
- * interrupted. Not thread-safe; {@link #cancel} may be called from any thread.
+ * encoder embeds both in one batch. A run writes checkpoints and resumes from the newest one as if never interrupted.
  */
-public final class TripletFineTuner implements AutoCloseable {
+final class DjlTripletFineTuner implements TripletFineTuner {
   private final DjlGenerator trained;
   private final Generator positive;
   private final Generator negative;
   private final DifferentiableFaceEncoder encoder;
+  private final AutoCloseable ownedEncoder;
   private final FineTuneOptions options;
   private final AdamOptimizer adam;
-  private final AtomicBoolean cancelled = new AtomicBoolean();
   private long step;
   private double epochLossSum;
 
-  /** The outcome of {@link #run}. */
-  public record Result(StyleGanModel model, List<Double> epochLosses, long steps, boolean cancelled) {}
-
-  private TripletFineTuner(
+  /**
+   * A new run starting from {@code trained}'s weights on {@code device}; closes {@code ownedEncoder} (null: none) with
+   * itself, also when opening fails.
+   */
+  DjlTripletFineTuner(
       StyleGanModel trained, StyleGanModel positive, StyleGanModel negative, DifferentiableFaceEncoder encoder,
-      FineTuneOptions options) {
-    checkArgument(
-        trained.config().equals(positive.config()) && trained.config().equals(negative.config()),
-        "trained, positive and negative generators must share one configuration");
-    options.frozenBlocks().forEach(r -> trained.plan().block(r)); // names the valid resolutions if r is not one
+      AutoCloseable ownedEncoder, FineTuneOptions options, ai.djl.Device device) {
     this.options = options;
     this.encoder = encoder;
+    this.ownedEncoder = ownedEncoder;
     this.adam = new AdamOptimizer(options.learningRate(), options.beta1(), options.beta2(), options.epsilon());
-    List<Generator> opened = new ArrayList<>();
+    List<AutoCloseable> opened = new ArrayList<>();
+    if (ownedEncoder != null) {
+      opened.add(ownedEncoder);
+    }
     try {
-      opened.add(Generators.open(positive));
-      opened.add(Generators.open(negative));
-      this.trained = DjlGenerator.create(trained);
+      if (!trained.config().equals(positive.config()) || !trained.config().equals(negative.config())) {
+        throw new IncompatibleModelsException(
+            "the trained, positive and negative generators must share one configuration");
+      }
+      options.frozenBlocks().forEach(r -> trained.plan().block(r)); // names the valid resolutions if r is not one
+      this.positive = Generators.open(positive);
+      opened.add(this.positive);
+      this.negative = Generators.open(negative);
+      opened.add(this.negative);
+      this.trained = DjlGenerator.create(trained, device);
     } catch (RuntimeException e) {
-      opened.forEach(Generator::close);
+      closeAll(opened, e);
       throw e;
     }
-    this.positive = opened.get(0);
-    this.negative = opened.get(1);
     this.trained.setTraining(options.trackWAvg());
     List<String> frozen = new ArrayList<>();
     for (String name : this.trained.parameterNames()) {
@@ -84,58 +85,54 @@ public final class TripletFineTuner implements AutoCloseable {
     freeze(this.trained, frozen);
   }
 
-  /** A new run starting from {@code trained}'s weights. */
-  public static TripletFineTuner create(
-      StyleGanModel trained, StyleGanModel positive, StyleGanModel negative, DifferentiableFaceEncoder encoder,
-      FineTuneOptions options) {
-    return new TripletFineTuner(trained, positive, negative, encoder, options);
-  }
-
   /**
    * Continues the run whose checkpoints are in {@code options.checkpointDir()} from its newest checkpoint (weights,
    * {@code w_avg}, optimiser state, step); starts from {@code trained} when there is none yet.
    */
-  public static TripletFineTuner resume(
+  static DjlTripletFineTuner resume(
       StyleGanModel trained, StyleGanModel positive, StyleGanModel negative, DifferentiableFaceEncoder encoder,
-      FineTuneOptions options) throws IOException {
+      AutoCloseable ownedEncoder, FineTuneOptions options, ai.djl.Device device) throws IOException {
     checkArgument(options.checkpointDir().isPresent(), "resuming needs a checkpoint directory");
-    var checkpoint = FineTuneCheckpoint.latest(options.checkpointDir().get());
+    Optional<FineTuneCheckpoint> checkpoint;
+    try {
+      checkpoint = FineTuneCheckpoint.latest(options.checkpointDir().get());
+    } catch (IOException | RuntimeException e) {
+      closeAll(ownedEncoder == null ? List.of() : List.of(ownedEncoder), e);
+      throw e;
+    }
     if (checkpoint.isEmpty()) {
-      return create(trained, positive, negative, encoder, options);
+      return new DjlTripletFineTuner(trained, positive, negative, encoder, ownedEncoder, options, device);
     }
     FineTuneCheckpoint c = checkpoint.get();
-    TripletFineTuner tuner = new TripletFineTuner(c.model(), positive, negative, encoder, options);
+    DjlTripletFineTuner tuner =
+        new DjlTripletFineTuner(c.model(), positive, negative, encoder, ownedEncoder, options, device);
     tuner.adam.restore(c.adam(), c.adamSteps(), tuner.trained.trainableTensors());
     tuner.step = c.step();
     tuner.epochLossSum = c.epochLossSum();
     return tuner;
   }
 
-  /** Total optimiser steps of the run. */
+  @Override
   public long totalSteps() {
     return (long) options.epochs() * options.stepsPerEpoch();
   }
 
-  /** Steps done so far (including those before a resume). */
+  @Override
   public long step() {
     return step;
   }
 
-  /** Asks a running {@link #run} to stop after its current step (it then writes a checkpoint). */
-  public void cancel() {
-    cancelled.set(true);
-  }
-
-  /** Runs the remaining steps, reporting to {@code listener}; returns the trained weights. */
+  @Override
   public Result run(FineTuneListener listener) throws IOException {
     List<Double> epochLosses = new ArrayList<>();
     int perEpoch = options.stepsPerEpoch();
-    while (step < totalSteps() && !cancelled.get()) {
+    boolean cancelled = false;
+    while (step < totalSteps() && !cancelled) {
       int epoch = (int) (step / perEpoch);
       FineTuneListener.Step stats = trainStep(epoch, (int) (step % perEpoch));
       step++;
       epochLossSum += stats.loss();
-      listener.onStep(stats);
+      cancelled = !listener.onStep(stats);
       if (step % perEpoch == 0) {
         double mean = epochLossSum / perEpoch;
         epochLosses.add(mean);
@@ -149,10 +146,10 @@ public final class TripletFineTuner implements AutoCloseable {
     if (options.checkpointDir().isPresent()) {
       listener.onCheckpoint(checkpoint());
     }
-    return new Result(trained.toModel(), epochLosses, step, cancelled.get());
+    return new Result(trained.toModel(), epochLosses, step, cancelled);
   }
 
-  /** The trained weights as they are now. */
+  @Override
   public StyleGanModel model() {
     return trained.toModel();
   }
@@ -172,10 +169,10 @@ public final class TripletFineTuner implements AutoCloseable {
       NDArray embeddings = encoder.embed(DjlTensors.toNDArray(scope, Tensor.concat(positiveImages, negativeImages)));
       NDArray positiveEmbedding = embeddings.get("0:{}", batch.size());
       NDArray negativeEmbedding = embeddings.get("{}:", batch.size());
-      TripletLoss.Result loss;
+      TripletLossFunction.Result loss;
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray anchor = trained.synthesis(trained.mapping(z, null, truncation), noise);
-        loss = options.loss().compute(encoder.embed(anchor), positiveEmbedding, negativeEmbedding);
+        loss = TripletLossFunction.compute(options.loss(), encoder.embed(anchor), positiveEmbedding, negativeEmbedding);
         collector.backward(loss.loss());
       }
       adam.step(trained.trainableTensors());
@@ -206,11 +203,28 @@ public final class TripletFineTuner implements AutoCloseable {
     names.forEach(name -> generator.setRequiresGradient(name, false));
   }
 
-  /** Closes the three generators (the encoder belongs to the caller). */
+  /** Closes the three generators and the encoder this session opened (one given by the caller stays open). */
   @Override
   public void close() {
-    trained.close();
-    positive.close();
-    negative.close();
+    List<AutoCloseable> all = new ArrayList<>(List.of(trained, positive, negative));
+    if (ownedEncoder != null) {
+      all.add(ownedEncoder);
+    }
+    FinetoonException failure = new FinetoonException("could not close the fine-tune session");
+    closeAll(all, failure);
+    if (failure.getSuppressed().length > 0) {
+      throw failure;
+    }
+  }
+
+  /** Closes each of {@code resources}, adding any failure to {@code into}. */
+  private static void closeAll(List<AutoCloseable> resources, Throwable into) {
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        into.addSuppressed(e);
+      }
+    }
   }
 }

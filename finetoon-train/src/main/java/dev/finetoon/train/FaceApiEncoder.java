@@ -23,13 +23,13 @@ import java.util.Map;
 /**
  * face-api.js's face descriptor net (dlib's ResNet, {@link FaceRecognitionNet}) as a differentiable face encoder: the
  * weights bundled in finetoon-core ({@link FaceApiWeights#faceRecognition()}), frozen, on the PyTorch engine, so that
- * a loss on its embeddings trains the generator that drew the faces. It lowers the same {@link FaceRecognitionNet} as
+ * a loss on its embeddings trains the generator that drew the faces; {@link dev.finetoon.TripletFineTuner}'s default
+ * encoder. It lowers the same {@link FaceRecognitionNet} as
  * finetoon-onnx's {@code FaceApi}, and on 150² inputs agrees with it and with face-api.js itself within 3e-7.
  *
  * <pre>{@code
- * try (FaceApiEncoder encoder = FaceApiEncoder.create();
- *     TripletFineTuner tuner = TripletFineTuner.create(trained, ffhq, negative, encoder, options)) {
- *   tuner.run(listener);
+ * try (FaceApiEncoder encoder = FaceApiEncoder.create()) {
+ *   Tensor embeddings = encoder.embed(images); // [N, 128]
  * }
  * }</pre>
  *
@@ -51,7 +51,7 @@ import java.util.Map;
  * </ol>
  *
  * <p>It returns the raw descriptors {@code [N, 128]}, not normalised: face-api compares them by Euclidean distance
- * (below 0.6: the same person) and they are not unit vectors. {@link TripletLoss}'s cosine distance ignores their
+ * (below 0.6: the same person) and they are not unit vectors. {@link dev.finetoon.finetune.TripletLoss}'s cosine distance ignores their
  * norm.
  *
  * <p>The weights never require gradients; gradients flow through them to the images. Images must be float32 on this

@@ -1,20 +1,20 @@
 package dev.finetoon.train;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.AutogradMethodCalls;
 import ai.djl.pytorch.jni.IValue;
 import dev.finetoon.ModelFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The LPIPS feature network of NVIDIA's projector: a TorchScript module with the call convention of NVIDIA's
@@ -28,6 +28,9 @@ import java.util.Map;
  * <p>Not thread-safe.
  */
 public final class LpipsFeatures implements FeatureNetwork {
+  /** How many networks were loaded in this JVM (for tests of session reuse). */
+  static final AtomicInteger LOADS = new AtomicInteger();
+
   private final Model model;
   private final PtSymbolBlock block;
 
@@ -36,9 +39,18 @@ public final class LpipsFeatures implements FeatureNetwork {
     this.block = (PtSymbolBlock) model.getBlock();
   }
 
+  /** Loads the network onto the CPU. */
   public static LpipsFeatures load(Path file) throws IOException {
-    checkArgument(Files.isRegularFile(file), "no such feature network: %s", file);
-    Model model = Model.newInstance("lpips", "PyTorch");
+    return load(file, Device.cpu());
+  }
+
+  /** Loads the network onto {@code device}. */
+  static LpipsFeatures load(Path file, Device device) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no such LPIPS feature network");
+    }
+    LOADS.incrementAndGet();
+    Model model = Model.newInstance("lpips", device, "PyTorch");
     try {
       model.load(file.toAbsolutePath().getParent(), file.getFileName().toString(), Map.of("trainParam", "true"));
       return new LpipsFeatures(model);
@@ -54,7 +66,7 @@ public final class LpipsFeatures implements FeatureNetwork {
     try (IValue input = IValue.from((PtNDArray) images);
         IValue resize = IValue.from(false);
         IValue lpips = IValue.from(true);
-        IValue out = AutogradMethodCalls.forward(block, input, resize, lpips)) {
+        IValue out = TorchScriptCalls.forward(block, input, resize, lpips)) {
       return out.toTensor((PtNDManager) images.getManager());
     }
   }

@@ -1,7 +1,5 @@
 package dev.finetoon.train;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -11,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import dev.finetoon.ModelFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -39,7 +38,9 @@ public final class TorchScriptFaceEncoder implements DifferentiableFaceEncoder {
 
   /** Loads a TorchScript file on the CPU. */
   public static TorchScriptFaceEncoder load(Path file) throws IOException {
-    checkArgument(Files.isRegularFile(file), "no such encoder file: %s", file);
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no such encoder file");
+    }
     Model model = Model.newInstance("face-encoder", "PyTorch");
     try {
       // trainParam keeps autograd on inside the script, so gradients reach the images.

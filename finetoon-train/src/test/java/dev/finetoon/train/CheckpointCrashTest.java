@@ -4,6 +4,8 @@ import static dev.finetoon.train.FineTuneProcess.STEPS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.finetoon.TripletFineTuner;
+import dev.finetoon.finetune.FineTuneListener;
 import dev.finetoon.Tensor;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.testing.ReferenceData;
@@ -53,10 +55,10 @@ class CheckpointCrashTest {
     assertThat(midWrite).as("kills that interrupted a checkpoint being written").isNotEmpty();
 
     try (TorchScriptFaceEncoder encoder = FineTuneProcess.encoder();
-        TripletFineTuner tuner = TripletFineTuner.resume(FineTuneProcess.trained(), FineTuneProcess.positive(),
+        TripletFineTuner tuner = FineTuneSessions.resume(FineTuneProcess.trained(), FineTuneProcess.positive(),
             FineTuneProcess.negative(), encoder, FineTuneProcess.options(checkpoints))) {
       assertThat(tuner.step()).as("steps the killed processes completed").isPositive();
-      StyleGanModel resumed = tuner.run(new FineTuneListener() {}).model();
+      StyleGanModel resumed = tuner.run(FineTuneListener.NONE).model();
       assertThat(resumed.tensors()).isEqualTo(reference.get((long) STEPS));
     }
     assertThat(names(checkpoints)).as("the resumed run cleared what the killed ones left unfinished")
@@ -67,12 +69,13 @@ class CheckpointCrashTest {
   private Map<Long, Map<String, Tensor>> uninterruptedWeightsPerStep() throws IOException {
     Map<Long, Map<String, Tensor>> weights = new HashMap<>();
     try (TorchScriptFaceEncoder encoder = FineTuneProcess.encoder();
-        TripletFineTuner tuner = TripletFineTuner.create(FineTuneProcess.trained(), FineTuneProcess.positive(),
+        TripletFineTuner tuner = FineTuneSessions.create(FineTuneProcess.trained(), FineTuneProcess.positive(),
             FineTuneProcess.negative(), encoder, FineTuneProcess.options(dir.resolve("uninterrupted")))) {
       tuner.run(new FineTuneListener() {
         @Override
-        public void onStep(Step step) {
+        public boolean onStep(Step step) {
           weights.put(tuner.step(), tuner.model().tensors());
+          return true;
         }
       });
     }

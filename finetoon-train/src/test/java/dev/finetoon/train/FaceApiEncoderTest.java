@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.finetoon.TripletFineTuner;
+import dev.finetoon.finetune.FineTuneListener;
+import dev.finetoon.finetune.FineTuneOptions;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -269,13 +272,14 @@ class FaceApiEncoderTest {
         .seeds(List.of(0L, 1L)).epochs(1).learningRate(1e-3).noise(NoiseMode.CONST, 0).build();
     List<Float> losses = new ArrayList<>();
     StyleGanModel after;
-    try (TripletFineTuner tuner = TripletFineTuner.create(
+    try (TripletFineTuner tuner = FineTuneSessions.create(
         start, ReferenceCases.model("base"), ReferenceCases.model("blend_8_16_32"), encoder, options)) {
       after = tuner.run(new FineTuneListener() {
         @Override
-        public void onStep(Step step) {
+        public boolean onStep(Step step) {
           losses.add((float) step.loss());
           assertThat(Double.isFinite(step.anchorPositive()) && Double.isFinite(step.anchorNegative())).isTrue();
+          return true;
         }
       }).model();
     }

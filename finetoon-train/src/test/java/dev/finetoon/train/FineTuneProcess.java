@@ -1,5 +1,8 @@
 package dev.finetoon.train;
 
+import dev.finetoon.TripletFineTuner;
+import dev.finetoon.finetune.FineTuneListener;
+import dev.finetoon.finetune.FineTuneOptions;
 import dev.finetoon.NoiseMode;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.testing.ReferenceCases;
@@ -46,8 +49,8 @@ public final class FineTuneProcess {
   public static void main(String[] args) throws IOException {
     try (TorchScriptFaceEncoder encoder = encoder();
         TripletFineTuner tuner =
-            TripletFineTuner.resume(trained(), positive(), negative(), encoder, options(Path.of(args[0])))) {
-      tuner.run(new FineTuneListener() {});
+            FineTuneSessions.resume(trained(), positive(), negative(), encoder, options(Path.of(args[0])))) {
+      tuner.run(FineTuneListener.NONE);
     }
   }
 }

@@ -28,8 +28,11 @@ class ProjectorTest {
     throw new AssertionError("no projection case");
   }
 
-  private static ProjectionOptions options(JsonNode c) {
-    return ProjectionOptions.defaults(ReferenceData.tiny(c.get("lpips").asText()));
+  /** A session on the reference case's feature network. */
+  private static DjlProjector projector(StyleGanModel model, JsonNode c, ProjectionOptions options)
+      throws IOException {
+    return new DjlProjector(model, options, LpipsFeatures.load(ReferenceData.tiny(c.get("lpips").asText())),
+        ai.djl.Device.cpu());
   }
 
   /** The reference target, {@code [32, 32, 3]} uint8, as {@code [1, 3, 32, 32]} in 0..255. */
@@ -53,7 +56,7 @@ class ProjectorTest {
     StyleGanModel base = ReferenceCases.model("base");
     Tensor wAvg = ReferenceCases.array(c.get("w_avg").asText());
     Tensor ws = Tensor.concat(java.util.Collections.nCopies(8, wAvg.reshape(1, 32)).toArray(Tensor[]::new)).reshape(1, 8, 32);
-    try (Projector projector = Projector.create(base, options(c))) {
+    try (DjlProjector projector = projector(base, c, ProjectionOptions.defaults())) {
       double expectedDistance = c.get("dist_at_w_avg_const_noise").asDouble();
       double expectedRegularization = c.get("noise_reg_of_const_buffers").asDouble();
       assertThat(projector.distance(referenceTarget(c), ws)).isCloseTo(expectedDistance, within(1e-4 * expectedDistance));
@@ -76,7 +79,7 @@ class ProjectorTest {
     }
     Tensor wAvg = ReferenceCases.array(c.get("w_avg").asText());
     Tensor atAvg = Tensor.concat(java.util.Collections.nCopies(8, wAvg.reshape(1, 32)).toArray(Tensor[]::new)).reshape(1, 8, 32);
-    try (Projector projector = Projector.create(base, options(c).withSteps(300))) {
+    try (DjlProjector projector = projector(base, c, ProjectionOptions.defaults().withSteps(300))) {
       double start = projector.distance(target, atAvg);
       Projection p = projector.project(target, (step, steps, distance, loss) -> true);
       double end = projector.distance(target, p.ws().reshape(1, 8, 32));

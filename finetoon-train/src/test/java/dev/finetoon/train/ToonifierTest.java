@@ -43,8 +43,8 @@ class ToonifierTest {
     try (Generator g = Generators.open(base)) {
       photo = Images.toImages(g.generate(List.of(11L), Truncation.of(0.7), Noise.CONST)).get(0);
     }
-    ProjectionOptions options = ProjectionOptions.defaults(ReferenceData.tiny("tiny_lpips.pt")).withSteps(100);
-    try (Toonifier toonifier = Toonifier.builder().base(base).blend(toon, 16, 32).projection(options).centreCrop().build();
+    ProjectionOptions options = ProjectionOptions.defaults().withSteps(100);
+    try (Toonifier toonifier = Toonifier.builder().base(base).blend(toon, 16, 32).featureNetwork(ReferenceData.tiny("tiny_lpips.pt")).projection(options).centreCrop().build();
         Generator blend = Generators.open(toonifier.toonModel())) {
       Toonifier.Result result = toonifier.toonify(RgbImage.from(photo), (step, steps, distance, loss) -> true);
 
@@ -63,13 +63,13 @@ class ToonifierTest {
   void theBuiltInDetectorToonifiesEveryFaceLargestFirst() throws IOException {
     RgbImage photo = faceApiDemoPhoto("sample5"); // five people
     StyleGanModel base = ReferenceCases.model("base");
-    ProjectionOptions options = ProjectionOptions.defaults(ReferenceData.tiny("tiny_lpips.pt")).withSteps(3);
+    ProjectionOptions options = ProjectionOptions.defaults().withSteps(3);
     List<FaceLandmarks> faces;
     try (FaceApiLandmarker detector = FaceApiLandmarker.open()) {
       faces = detector.locateAll(photo);
     }
     try (Toonifier toonifier = Toonifier.builder().base(base).blend(ReferenceCases.model("toon"), 16, 32)
-        .projection(options).build()) {
+        .featureNetwork(ReferenceData.tiny("tiny_lpips.pt")).projection(options).build()) {
       List<Toonifier.Result> all = toonifier.toonifyAll(photo, (step, steps, distance, loss) -> true);
       Toonifier.Result main = toonifier.toonify(photo, (step, steps, distance, loss) -> true);
 
@@ -86,10 +86,10 @@ class ToonifierTest {
   @Test
   void aPhotoWithoutAFaceIsAClearError() throws IOException {
     RgbImage grey = RgbImage.of(64, 48, new byte[64 * 48 * 3]);
-    ProjectionOptions options = ProjectionOptions.defaults(ReferenceData.tiny("tiny_lpips.pt")).withSteps(3);
+    ProjectionOptions options = ProjectionOptions.defaults().withSteps(3);
     StyleGanModel base = ReferenceCases.model("base");
     try (Toonifier toonifier =
-        Toonifier.builder().base(base).blend(ReferenceCases.model("toon"), 32).projection(options).build()) {
+        Toonifier.builder().base(base).blend(ReferenceCases.model("toon"), 32).featureNetwork(ReferenceData.tiny("tiny_lpips.pt")).projection(options).build()) {
       assertThatThrownBy(() -> toonifier.toonify(grey, ProjectionListener.NONE))
           .isInstanceOf(NoFaceFoundException.class)
           .hasMessageStartingWith("no face found in the 64x48 photo");

@@ -3,6 +3,10 @@ package dev.finetoon.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.finetoon.TripletFineTuner;
+import dev.finetoon.finetune.FineTuneListener;
+import dev.finetoon.finetune.FineTuneOptions;
+import dev.finetoon.finetune.TripletLoss;
 import ai.djl.ndarray.NDArray;
 import dev.finetoon.Noise;
 import dev.finetoon.NoiseMode;
@@ -72,8 +76,8 @@ class TripletFineTunerBehaviourTest {
   }
 
   private static TripletFineTuner.Result run(FineTuneOptions options) throws IOException {
-    try (TripletFineTuner tuner = TripletFineTuner.create(trained(), positive(), negative(), encoder, options)) {
-      return tuner.run(new FineTuneListener() {});
+    try (TripletFineTuner tuner = FineTuneSessions.create(trained(), positive(), negative(), encoder, options)) {
+      return tuner.run(FineTuneListener.NONE);
     }
   }
 
@@ -86,8 +90,8 @@ class TripletFineTunerBehaviourTest {
         DjlGenerator p = DjlGenerator.create(positive());
         DjlGenerator n = DjlGenerator.create(negative())) {
       NDArray ea = embed(a);
-      NDArray ap = TripletLoss.cosineSimilarity(ea, embed(p));
-      NDArray an = TripletLoss.cosineSimilarity(ea, embed(n));
+      NDArray ap = TripletLossFunction.cosineSimilarity(ea, embed(p));
+      NDArray an = TripletLossFunction.cosineSimilarity(ea, embed(n));
       return ap.sub(an).mean().getFloat();
     }
   }
@@ -148,7 +152,7 @@ class TripletFineTunerBehaviourTest {
   void anUnknownFrozenResolutionIsRejected() {
     FineTuneOptions options = options().frozenBlocks(Set.of(64)).build();
 
-    assertThatThrownBy(() -> TripletFineTuner.create(trained(), positive(), negative(), encoder, options))
+    assertThatThrownBy(() -> FineTuneSessions.create(trained(), positive(), negative(), encoder, options))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("no synthesis block at resolution 64; this model has [4, 8, 16, 32]");
   }
@@ -157,14 +161,12 @@ class TripletFineTunerBehaviourTest {
   void cancellingFromTheListenerStopsAfterTheCurrentStep() throws IOException {
     List<Long> steps = new ArrayList<>();
     try (TripletFineTuner tuner =
-        TripletFineTuner.create(trained(), positive(), negative(), encoder, options().seeds(FOUR_SEEDS).build())) {
+        FineTuneSessions.create(trained(), positive(), negative(), encoder, options().seeds(FOUR_SEEDS).build())) {
       TripletFineTuner.Result result = tuner.run(new FineTuneListener() {
         @Override
-        public void onStep(Step step) {
+        public boolean onStep(Step step) {
           steps.add(step.step());
-          if (step.step() == 5) {
-            tuner.cancel();
-          }
+          return step.step() != 5;
         }
       });
 
@@ -180,9 +182,14 @@ class TripletFineTunerBehaviourTest {
     Path checkpoints = dir.resolve("ckpt");
     List<Path> reported = new ArrayList<>();
     StyleGanModel result;
-    try (TripletFineTuner tuner = TripletFineTuner.create(trained(), positive(), negative(), encoder,
+    try (TripletFineTuner tuner = FineTuneSessions.create(trained(), positive(), negative(), encoder,
         options().seeds(FOUR_SEEDS).epochs(1).checkpoints(checkpoints, 1).build())) {
       result = tuner.run(new FineTuneListener() {
+        @Override
+        public boolean onStep(Step step) {
+          return true;
+        }
+
         @Override
         public void onCheckpoint(Path checkpoint) {
           reported.add(checkpoint.getFileName());

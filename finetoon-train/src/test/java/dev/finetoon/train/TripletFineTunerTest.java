@@ -3,6 +3,9 @@ package dev.finetoon.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.finetoon.TripletFineTuner;
+import dev.finetoon.finetune.FineTuneListener;
+import dev.finetoon.finetune.FineTuneOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.finetoon.NoiseMode;
 import dev.finetoon.Tensor;
@@ -45,12 +48,13 @@ class TripletFineTunerTest {
     StyleGanModel before = model(c.get("generator"));
     List<FineTuneListener.Step> steps = new ArrayList<>();
     try (TorchScriptFaceEncoder encoder = TorchScriptFaceEncoder.load(ReferenceData.tiny(c.get("encoder").asText()));
-        TripletFineTuner tuner = TripletFineTuner.create(
+        TripletFineTuner tuner = FineTuneSessions.create(
             before, model(c.get("positive")), model(c.get("negative")), encoder, referenceOptions(c).build())) {
       StyleGanModel after = tuner.run(new FineTuneListener() {
         @Override
-        public void onStep(Step step) {
+        public boolean onStep(Step step) {
           steps.add(step);
+          return true;
         }
       }).model();
 
@@ -95,29 +99,27 @@ class TripletFineTunerTest {
     FineTuneOptions.Builder options = referenceOptions(c).seeds(seeds).epochs(1);
     try (TorchScriptFaceEncoder encoder = TorchScriptFaceEncoder.load(ReferenceData.tiny(c.get("encoder").asText()))) {
       StyleGanModel uninterrupted;
-      try (TripletFineTuner tuner = TripletFineTuner.create(model(c.get("generator")), model(c.get("positive")),
+      try (TripletFineTuner tuner = FineTuneSessions.create(model(c.get("generator")), model(c.get("positive")),
           model(c.get("negative")), encoder, options.build())) {
-        uninterrupted = tuner.run(new FineTuneListener() {}).model();
+        uninterrupted = tuner.run(FineTuneListener.NONE).model();
       }
 
       Path checkpoints = dir.resolve("ckpt");
       FineTuneOptions withCheckpoints = options.checkpoints(checkpoints, 1).build();
-      try (TripletFineTuner first = TripletFineTuner.create(model(c.get("generator")), model(c.get("positive")),
+      try (TripletFineTuner first = FineTuneSessions.create(model(c.get("generator")), model(c.get("positive")),
           model(c.get("negative")), encoder, withCheckpoints)) {
         first.run(new FineTuneListener() {
           @Override
-          public void onStep(Step step) {
-            if (step.step() == 1) {
-              first.cancel(); // stop after two steps, as a killed run would have
-            }
+          public boolean onStep(Step step) {
+            return step.step() != 1; // stop after two steps, as a killed run would have
           }
         });
         assertThat(first.step()).isEqualTo(2);
       }
-      try (TripletFineTuner second = TripletFineTuner.resume(model(c.get("generator")), model(c.get("positive")),
+      try (TripletFineTuner second = FineTuneSessions.resume(model(c.get("generator")), model(c.get("positive")),
           model(c.get("negative")), encoder, withCheckpoints)) {
         assertThat(second.step()).isEqualTo(2);
-        StyleGanModel resumed = second.run(new FineTuneListener() {}).model();
+        StyleGanModel resumed = second.run(FineTuneListener.NONE).model();
         assertThat(resumed.tensors()).isEqualTo(uninterrupted.tensors());
       }
     }

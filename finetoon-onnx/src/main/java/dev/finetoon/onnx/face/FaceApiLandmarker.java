@@ -52,6 +52,11 @@ public final class FaceApiLandmarker implements FaceDetectorBackend.CloseableFac
   /** The {@link java.util.ServiceLoader} entry point. */
   public static final class Backend implements FaceDetectorBackend {
     @Override
+    public String name() {
+      return "face-api";
+    }
+
+    @Override
     public CloseableFaceLandmarker open() throws IOException {
       return FaceApiLandmarker.open();
     }
