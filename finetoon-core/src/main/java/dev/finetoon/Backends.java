@@ -25,7 +25,7 @@ public final class Backends {
    * @throws FinetoonException where none (or none of that name) is on the class path; the message lists what is
    */
   public static <T extends Backend> T find(Class<T> service, Optional<String> name, String artifact) {
-    List<T> all = ServiceLoader.load(service, service.getClassLoader()).stream()
+    List<T> all = ServiceLoader.load(service).stream()
         .map(ServiceLoader.Provider::get)
         .sorted(Comparator.comparingInt((T b) -> -b.priority()).thenComparing(Backend::name))
         .collect(Collectors.toList());
