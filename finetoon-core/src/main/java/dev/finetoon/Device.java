@@ -3,8 +3,8 @@ package dev.finetoon;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * Where a backend runs: the CPU or GPU {@code index} (CUDA). A backend that cannot use the GPU asked for runs on the CPU
- * and says so once in the log; {@link #auto()} is GPU 0 where there is one, quietly the CPU otherwise.
+ * Where a backend runs: the CPU or GPU {@code index} (CUDA). A backend that cannot use the GPU asked for runs on
+ * the CPU and says so once in the log; {@link #auto()} is GPU 0 where there is one, quietly the CPU otherwise.
  *
  * <pre>{@code
  * Projector projector = Projector.builder().model(ffhq).device(Device.gpu(1)).build();

@@ -5,8 +5,8 @@ import dev.finetoon.model.StyleGanModel;
 import java.util.Map;
 
 /**
- * A blend recipe, the Fine-Tooning way: which synthesis blocks come from the donor (toon) model, and by how much. {@link
- * #swap} is the notebook's {@code G.synthesis.b64 = G2.synthesis.b64}; {@link #interpolate} is Pinkney's
+ * A blend recipe, the Fine-Tooning way: which synthesis blocks come from the donor (toon) model, and by how much.
+ * {@link #swap} is the notebook's {@code G.synthesis.b64 = G2.synthesis.b64}; {@link #interpolate} is Pinkney's
  * resolution-dependent interpolation, {@code θ = (1−α)·θ_base + α·θ_donor} per block. The mapping network and
  * {@code w_avg} stay the base's. {@link Toonifier} and {@link TripletFineTuner} take a recipe.
  *

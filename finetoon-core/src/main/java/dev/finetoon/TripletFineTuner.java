@@ -170,7 +170,8 @@ public interface TripletFineTuner extends AutoCloseable {
           throw new NotDirectoryException(resumeFrom.toString());
         }
         checkArgument(run.checkpointDir().map(resumeFrom::equals).orElse(true),
-            "resumeFrom(%s) and the options' checkpoint folder %s differ", resumeFrom, run.checkpointDir().orElse(null));
+            "resumeFrom(%s) and the options' checkpoint folder %s differ", resumeFrom,
+            run.checkpointDir().orElse(null));
         run = run.withCheckpointDir(resumeFrom);
       }
       FineTunerBackend tuners = Backends.find(FineTunerBackend.class, backend, "dev.finetoon:finetoon-train");

@@ -78,7 +78,8 @@ public final class ModelFiles {
     }
     Map<String, String> provenance = new LinkedHashMap<>();
     try {
-      provenance.putAll(JSON.readValue(meta.getOrDefault(PROVENANCE_KEY, "{}"), new TypeReference<Map<String, String>>() {}));
+      provenance.putAll(
+          JSON.readValue(meta.getOrDefault(PROVENANCE_KEY, "{}"), new TypeReference<Map<String, String>>() {}));
     } catch (JsonProcessingException e) {
       throw new ModelFormatException(file + " has unreadable provenance metadata", e);
     }

@@ -17,7 +17,13 @@ import java.util.List;
  * }</pre>
  */
 public record GeneratorConfig(
-    int zDim, int cDim, int wDim, int imgResolution, int imgChannels, MappingConfig mapping, SynthesisConfig synthesis) {
+    int zDim,
+    int cDim,
+    int wDim,
+    int imgResolution,
+    int imgChannels,
+    MappingConfig mapping,
+    SynthesisConfig synthesis) {
 
   public GeneratorConfig {
     checkArgument(zDim >= 0 && cDim >= 0 && zDim + cDim > 0, "need z_dim or c_dim, got %s/%s", zDim, cDim);

@@ -83,7 +83,8 @@ public final class LayerPlan {
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "no synthesis block at resolution " + resolution + "; this model has " + config.blockResolutions()));
+                    "no synthesis block at resolution " + resolution + "; this model has "
+                        + config.blockResolutions()));
   }
 
   /** The normalised 2-D FIR filter {@code f ⊗ f / Σ}, row-major {@code [k, k]}. */
@@ -117,7 +118,8 @@ public final class LayerPlan {
         out.put(block.constant(), new int[] {block.outChannels(), 4, 4});
       }
       for (ModulatedConv layer : block.layers()) {
-        out.put(layer.weight(), new int[] {layer.outChannels(), layer.inChannels(), layer.kernelSize(), layer.kernelSize()});
+        out.put(layer.weight(),
+            new int[] {layer.outChannels(), layer.inChannels(), layer.kernelSize(), layer.kernelSize()});
         if (layer.noise()) {
           out.put(layer.noiseStrength(), new int[0]);
         }
@@ -145,7 +147,8 @@ public final class LayerPlan {
 
   private static DenseLayer embedLayer(GeneratorConfig config) {
     int in = config.cDim();
-    return new DenseLayer("mapping.embed", in, config.mapping().embedFeatures(), Activation.LINEAR, 1 / Math.sqrt(in), 1);
+    return new DenseLayer(
+        "mapping.embed", in, config.mapping().embedFeatures(), Activation.LINEAR, 1 / Math.sqrt(in), 1);
   }
 
   private static List<DenseLayer> mappingLayers(GeneratorConfig config) {

@@ -43,7 +43,8 @@ public final class RandomModels {
       }
       tensors.put(name, value);
     }
-    return StyleGanModel.of(config, tensors, ImmutableMap.of("source", "random(seed=" + seed + ")", "format", "random"));
+    return StyleGanModel.of(
+        config, tensors, ImmutableMap.of("source", "random(seed=" + seed + ")", "format", "random"));
   }
 
   private static Tensor filled(int[] shape, float mean, float std, SplittableRandom random) {

@@ -23,7 +23,10 @@ public final class StyleGanModel {
   private final ImmutableMap<String, String> provenance;
 
   private StyleGanModel(
-      GeneratorConfig config, LayerPlan plan, ImmutableMap<String, Tensor> tensors, ImmutableMap<String, String> provenance) {
+      GeneratorConfig config,
+      LayerPlan plan,
+      ImmutableMap<String, Tensor> tensors,
+      ImmutableMap<String, String> provenance) {
     this.config = config;
     this.plan = plan;
     this.tensors = tensors;
@@ -89,7 +92,10 @@ public final class StyleGanModel {
 
   /** Number of scalar parameters and buffers under a name prefix, e.g. {@code synthesis.b64.}. */
   public long parameterCount(String prefix) {
-    return tensors.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(e -> e.getValue().size()).sum();
+    return tensors.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .mapToLong(e -> e.getValue().size())
+        .sum();
   }
 
   @Override

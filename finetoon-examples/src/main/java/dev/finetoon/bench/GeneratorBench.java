@@ -44,7 +44,8 @@ public final class GeneratorBench {
   static GeneratorConfig ffhq256() {
     return GeneratorConfig.builder(512, 512, 256)
         .mapping(MappingConfig.defaults(512, 0))
-        .synthesis(new SynthesisConfig(16384, 512, 4, OptionalDouble.of(256), "skip", List.of(1.0, 3.0, 3.0, 1.0), true))
+        .synthesis(
+            new SynthesisConfig(16384, 512, 4, OptionalDouble.of(256), "skip", List.of(1.0, 3.0, 3.0, 1.0), true))
         .build();
   }
 
@@ -62,7 +63,8 @@ public final class GeneratorBench {
       for (int batch : new int[] {1, 8}) {
         List<Long> seeds = LongStream.range(0, batch).boxed().toList();
         Tensor z = NumpyRandomState.latents(seeds, 512);
-        double ours = imagesPerSecond(batch, seconds, n -> g.synthesis(g.mapping(z, null, Truncation.of(0.7)), Noise.CONST));
+        double ours =
+            imagesPerSecond(batch, seconds, n -> g.synthesis(g.mapping(z, null, Truncation.of(0.7)), Noise.CONST));
         Map<String, Tensor> inputs = wholeGraphInputs(model, z);
         double baseline = imagesPerSecond(batch, seconds, n -> whole.run(inputs));
         double nvidia = batch == 1 ? NVIDIA_BATCH1 : NVIDIA_BATCH8;

@@ -32,8 +32,8 @@ import java.util.OptionalDouble;
  * backward, Adam) and many DJL generator lifecycles, all on a small random-weight 64² generator. At every checkpoint
  * it collects the Java heap and prints the resident set size (VmRSS) and the heap used; the table gives the growth
  * from the first checkpoint (after a tenth of the calls) to the last, and the rate over the second half alone, which a
- * one-off rise while allocators warm up does not reach but a leak does. Run it with a fixed, pre-touched heap, so that neither heap
- * growth nor the collector touching fresh heap pages passes for native growth:
+ * one-off rise while allocators warm up does not reach but a leak does. Run it with a fixed, pre-touched heap, so that
+ * neither heap growth nor the collector touching fresh heap pages passes for native growth:
  *
  * <pre>
  * java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp finetoon-examples/target/finetoon.jar dev.finetoon.bench.LeakBench [scale]

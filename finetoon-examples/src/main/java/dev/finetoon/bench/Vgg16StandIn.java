@@ -31,7 +31,8 @@ final class Vgg16StandIn implements FeatureNetwork {
     for (int[] stage : STAGES) {
       List<Block> convs = new ArrayList<>();
       for (int width : stage) {
-        Block conv = Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(width).build();
+        Block conv =
+            Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(width).build();
         conv.initialize(manager, DataType.FLOAT32, new Shape(1, channels, resolution, resolution));
         conv.freezeParameters(true);
         convs.add(conv);

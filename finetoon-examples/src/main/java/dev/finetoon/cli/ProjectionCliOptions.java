@@ -29,8 +29,8 @@ final class ProjectionCliOptions {
   @Option(
       names = "--landmarks",
       paramLabel = "FILE.json",
-      description = "Face landmarks of the photo (68 iBUG points or eyes and mouth corners) for FFHQ alignment. project:"
-          + " instead of a centre crop; toonify: instead of the built-in face detector.")
+      description = "Face landmarks of the photo (68 iBUG points or eyes and mouth corners) for FFHQ alignment."
+          + " project: instead of a centre crop; toonify: instead of the built-in face detector.")
   private Path landmarks;
 
   /** NVIDIA's projection settings with these steps and seed. */

@@ -19,7 +19,8 @@ class ToonifyCommandTest {
     Path photo = ProjectCommandTest.generatedPhoto(dir);
     Path out = dir.resolve("out");
     CliRun run =
-        CliRun.of("toonify", "--base", ReferenceData.tiny("tiny_base.pkl"), "--donor", ReferenceData.tiny("tiny_toon.pkl"),
+        CliRun.of("toonify", "--base", ReferenceData.tiny("tiny_base.pkl"),
+            "--donor", ReferenceData.tiny("tiny_toon.pkl"),
             "--blocks", "16,32", "--photo", photo, "--vgg", ReferenceData.tiny("tiny_lpips.pt"), "--num-steps", "20",
             "--centre-crop", "--outdir", out);
 
@@ -41,9 +42,11 @@ class ToonifyCommandTest {
         ReferenceData.tiny("tiny_toon.pkl"), "--blocks", "16,32", "--out", blend).exitCode()).isZero();
     String[] common = {"--photo", photo.toString(), "--vgg", ReferenceData.tiny("tiny_lpips.pt").toString(),
         "--num-steps", "5", "--centre-crop"};
-    CliRun finished = CliRun.of(concat(new String[] {"toonify", "--base", ReferenceData.tiny("tiny_base.pkl").toString(),
+    CliRun finished = CliRun.of(concat(new String[] {"toonify",
+        "--base", ReferenceData.tiny("tiny_base.pkl").toString(),
         "--network", blend.toString(), "--outdir", dir.resolve("a").toString()}, common));
-    CliRun onTheFly = CliRun.of(concat(new String[] {"toonify", "--base", ReferenceData.tiny("tiny_base.pkl").toString(),
+    CliRun onTheFly = CliRun.of(concat(new String[] {"toonify",
+        "--base", ReferenceData.tiny("tiny_base.pkl").toString(),
         "--donor", ReferenceData.tiny("tiny_toon.pkl").toString(), "--blocks", "16,32",
         "--outdir", dir.resolve("b").toString()}, common));
 

@@ -87,8 +87,9 @@ public final class OnnxGenerator implements Generator {
   }
 
   /**
-   * Writes the graphs as {@code .onnx} files other runtimes can run: {@code mapping.onnx}, one {@code synthesis.bR.onnx}
-   * per block, and {@code generator.onnx} (the whole generator). See docs/architecture.md for their inputs/outputs.
+   * Writes the graphs as {@code .onnx} files other runtimes can run: {@code mapping.onnx}, one
+   * {@code synthesis.bR.onnx} per block, and {@code generator.onnx} (the whole generator). See docs/architecture.md for
+   * their inputs/outputs.
    */
   public static void export(StyleGanModel model, Path dir) throws java.io.IOException {
     StyleGanGraphs.mapping(model).write(dir.resolve("mapping.onnx"), "mapping");

@@ -71,7 +71,8 @@ final class StyleGanGraphs {
       }
     }
     String[] out =
-        lowerBlock(g, model, block, block.isFirst() ? null : X, block.isFirst() ? null : IMG, WS, StyleGanGraphs::noiseInput);
+        lowerBlock(g, model, block, block.isFirst() ? null : X, block.isFirst() ? null : IMG, WS,
+            StyleGanGraphs::noiseInput);
     g.node(X_OUT, "Identity", List.of(out[0]));
     g.node(IMG_OUT, "Identity", List.of(out[1]));
     g.output(X_OUT, -1, block.outChannels(), r, r).output(IMG_OUT, -1, config.imgChannels(), r, r);
@@ -187,7 +188,8 @@ final class StyleGanGraphs {
     String meanSquare =
         g.node("ReduceMean", List.of(g.node("Mul", List.of(x, x))), intsAttr("axes", 1), intAttr("keepdims", 1));
     String eps = g.constantFloat(1e-8f);
-    return g.node("Mul", List.of(x, g.node("Reciprocal", List.of(g.node("Sqrt", List.of(g.node("Add", List.of(meanSquare, eps))))))));
+    return g.node("Mul",
+        List.of(x, g.node("Reciprocal", List.of(g.node("Sqrt", List.of(g.node("Add", List.of(meanSquare, eps))))))));
   }
 
   /** NVIDIA's FullyConnectedLayer: {@code act(x·(W·g)ᵀ + b·bias_gain)}, gains folded into the stored weights. */
@@ -230,7 +232,8 @@ final class StyleGanGraphs {
       y = firFilter(g, model.tensor(layer.name() + ".resample_filter"), y, layer.outChannels(), 1, 1, 4f);
     } else {
       int pad = layer.kernelSize() / 2;
-      y = g.node("Conv", List.of(modulated, g.initializer(layer.weight(), weight)), intsAttr("pads", pad, pad, pad, pad));
+      y = g.node("Conv", List.of(modulated, g.initializer(layer.weight(), weight)),
+          intsAttr("pads", pad, pad, pad, pad));
     }
     if (layer.demodulate()) {
       String squares = g.initializer(layer.name() + ".weight_sq", sumSquaresTransposed(weight));

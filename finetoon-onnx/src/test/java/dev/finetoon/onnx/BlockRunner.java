@@ -22,7 +22,8 @@ final class BlockRunner {
       int r = layer.resolution();
       inputs.put(StyleGanGraphs.noiseInput(layer), model.tensor(layer.noiseConst()).reshape(1, 1, r, r));
     }
-    try (OnnxSession session = OnnxSession.open(StyleGanGraphs.block(model, block).build("b"), SessionSettings.defaults())) {
+    try (OnnxSession session =
+        OnnxSession.open(StyleGanGraphs.block(model, block).build("b"), SessionSettings.defaults())) {
       return session.run(inputs);
     }
   }

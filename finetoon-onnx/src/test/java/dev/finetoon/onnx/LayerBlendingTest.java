@@ -158,7 +158,8 @@ class LayerBlendingTest {
 
   @Test
   void theNotebooksNegativeTakesTheNextLowerBlock() {
-    assertThat(LayerBlender.swap(16, 32).withNextLowerBlock(BASE.config()).alphas().keySet()).containsExactly(8, 16, 32);
+    assertThat(LayerBlender.swap(16, 32).withNextLowerBlock(BASE.config()).alphas().keySet())
+        .containsExactly(8, 16, 32);
     assertThat(LayerBlender.interpolate(Map.of(8, 0.5)).withNextLowerBlock(BASE.config()).alphas())
         .containsExactly(Map.entry(4, 1.0), Map.entry(8, 0.5));
     assertThatThrownBy(() -> LayerBlender.swap(4, 8).withNextLowerBlock(BASE.config()))

@@ -361,7 +361,8 @@ class OnnxGeneratorBehaviourTest {
           "b32.conv1")) {
         Tensor buffer = base.tensor("synthesis." + layer + ".noise_const");
         inputs.put(
-            "noise_" + layer.replace('.', '_'), input(env, owned, buffer.toArray(), 1, 1, buffer.dim(0), buffer.dim(1)));
+            "noise_" + layer.replace('.', '_'),
+            input(env, owned, buffer.toArray(), 1, 1, buffer.dim(0), buffer.dim(1)));
       }
       assertThat(whole.getInputNames()).containsExactlyInAnyOrderElementsOf(inputs.keySet());
 
@@ -415,7 +416,8 @@ class OnnxGeneratorBehaviourTest {
 
   @Test
   void backendsAreFoundByNameWithTheOneRule() {
-    assertThat(Backends.find(GeneratorBackend.class, Optional.of("onnx"), "finetoon-onnx")).isInstanceOf(OnnxBackend.class);
+    assertThat(Backends.find(GeneratorBackend.class, Optional.of("onnx"), "finetoon-onnx"))
+        .isInstanceOf(OnnxBackend.class);
     assertThatThrownBy(() -> Backends.find(GeneratorBackend.class, Optional.of("tensorrt"), "finetoon-onnx"))
         .isInstanceOf(FinetoonException.class)
         .hasMessage("no GeneratorBackend named 'tensorrt' on the class path; found onnx");

@@ -115,7 +115,8 @@ final class DjlProjector implements Projector {
             NDArray ws = noisyW.tile(new long[] {1, config.numWs(), 1});
             NDArray synth = g.synthesis(ws, Noise.CONST);
             NDArray dist = targetFeatures.sub(lpips.features(lpipsInput(toPixels(synth)))).square().sum();
-            NDArray total = dist.add(NoiseRegularizer.loss(noise.values()).mul(Scalars.of(dist, options.noiseRegularization())));
+            NDArray total =
+                dist.add(NoiseRegularizer.loss(noise.values()).mul(Scalars.of(dist, options.noiseRegularization())));
             collector.backward(total);
             distance = dist.getFloat();
             loss = total.getFloat();
@@ -206,7 +207,8 @@ final class DjlProjector implements Projector {
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) random.nextGaussian();
     }
-    return Tensor.adopt(values, java.util.Arrays.stream(like.getShape().getShape()).mapToInt(Math::toIntExact).toArray());
+    return Tensor.adopt(
+        values, java.util.Arrays.stream(like.getShape().getShape()).mapToInt(Math::toIntExact).toArray());
   }
 
   private static Tensor repeat(Tensor w, int times) {

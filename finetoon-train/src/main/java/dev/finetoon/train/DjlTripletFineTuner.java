@@ -187,7 +187,8 @@ final class DjlTripletFineTuner implements TripletFineTuner {
     boolean training = trained.isTraining();
     trained.setTraining(false);
     try (NDManager scope = trained.manager().newSubManager()) {
-      NDArray z = DjlTensors.toNDArray(scope, NumpyRandomState.latents(List.of(options.previewSeed()), trained.config().zDim()));
+      NDArray z = DjlTensors.toNDArray(
+          scope, NumpyRandomState.latents(List.of(options.previewSeed()), trained.config().zDim()));
       return DjlTensors.toTensor(trained.synthesis(trained.mapping(z, null, options.truncation()), Noise.CONST));
     } finally {
       trained.setTraining(training);

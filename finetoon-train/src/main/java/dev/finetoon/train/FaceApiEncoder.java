@@ -51,8 +51,8 @@ import java.util.Map;
  * </ol>
  *
  * <p>It returns the raw descriptors {@code [N, 128]}, not normalised: face-api compares them by Euclidean distance
- * (below 0.6: the same person) and they are not unit vectors. {@link dev.finetoon.finetune.TripletLoss}'s cosine distance ignores their
- * norm.
+ * (below 0.6: the same person) and they are not unit vectors. {@link dev.finetoon.finetune.TripletLoss}'s cosine
+ * distance ignores their norm.
  *
  * <p>The weights never require gradients; gradients flow through them to the images. Images must be float32 on this
  * encoder's device. Not thread-safe; {@link #close()} frees the weights.

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * it leaves unfinished (folders named {@code .step-*}) is ignored and cleared by the next write. The two newest are
  * kept.
  */
-record FineTuneCheckpoint(StyleGanModel model, Map<String, Tensor> adam, long step, long adamSteps, double epochLossSum) {
+record FineTuneCheckpoint(
+    StyleGanModel model, Map<String, Tensor> adam, long step, long adamSteps, double epochLossSum) {
   private static final String MODEL = "model.safetensors";
   private static final String ADAM = "adam.safetensors";
   private static final String STATE = "state.json";
@@ -45,7 +46,8 @@ record FineTuneCheckpoint(StyleGanModel model, Map<String, Tensor> adam, long st
     try {
       ModelFiles.write(model, tmp.resolve(MODEL));
       SafetensorsFile.write(tmp.resolve(ADAM), adam, Map.of());
-      ObjectNode state = JSON.createObjectNode().put("step", step).put("adam_steps", adamSteps).put("epoch_loss_sum", epochLossSum);
+      ObjectNode state =
+          JSON.createObjectNode().put("step", step).put("adam_steps", adamSteps).put("epoch_loss_sum", epochLossSum);
       AtomicFiles.write(tmp.resolve(STATE), state.toString().getBytes(StandardCharsets.UTF_8));
       discard(target);
       move(tmp, target);
@@ -91,7 +93,9 @@ record FineTuneCheckpoint(StyleGanModel model, Map<String, Tensor> adam, long st
     }
   }
 
-  /** Deletes a checkpoint after renaming it to an unfinished folder, so that no kill leaves part of it as a checkpoint. */
+  /**
+   * Deletes a checkpoint after renaming it to an unfinished folder, so that no kill leaves part of it as a checkpoint.
+   */
   private static void discard(Path checkpoint) throws IOException {
     if (Files.exists(checkpoint)) {
       Path doomed = checkpoint.resolveSibling("." + checkpoint.getFileName() + ".old");

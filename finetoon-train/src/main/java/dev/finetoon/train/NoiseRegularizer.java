@@ -5,7 +5,8 @@ import java.util.Collection;
 
 /**
  * NVIDIA's projector penalty that keeps the optimised noise maps noise-like: for every buffer, at every scale down to
- * 8×8 (halving by 2×2 average pooling), the squared mean of its product with itself rolled by one pixel along each axis.
+ * 8×8 (halving by 2×2 average pooling), the squared mean of its product with itself rolled by one pixel
+ * along each axis.
  */
 final class NoiseRegularizer {
   private NoiseRegularizer() {}

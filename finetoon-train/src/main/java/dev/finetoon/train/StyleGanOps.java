@@ -232,7 +232,8 @@ final class StyleGanOps {
   private static NDArray firFilter(NDArray x, NDArray filter, float gain) {
     long channels = x.getShape().get(1);
     long k = filter.getShape().get(0);
-    NDArray kernel = filter.flip(0, 1).mul(Scalars.of(filter, gain)).reshape(1, 1, k, k).tile(new long[] {channels, 1, 1, 1});
+    NDArray kernel =
+        filter.flip(0, 1).mul(Scalars.of(filter, gain)).reshape(1, 1, k, k).tile(new long[] {channels, 1, 1, 1});
     return conv2d(x, kernel, 0, Math.toIntExact(channels));
   }
 

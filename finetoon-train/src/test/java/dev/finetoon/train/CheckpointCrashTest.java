@@ -101,7 +101,8 @@ class CheckpointCrashTest {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
       while (!moment.due().test(checkpoints, start)) {
         if (!child.isAlive() || System.nanoTime() > deadline) {
-          fail("the run ended or stalled before it could be killed %s:%n%s", moment.description(), Files.readString(log));
+          fail("the run ended or stalled before it could be killed %s:%n%s", moment.description(),
+              Files.readString(log));
         }
         Thread.sleep(1);
       }

@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.util.stream.LongStream;
 
 /**
- * The fine-tune that {@link CheckpointCrashTest} kills, run in a process of its own: the tiny reference triplet (trained
- * = base with the toon's b16 and b32, negative = base with b8, b16 and b32, positive = base), a checkpoint after every
- * step, resumed from the newest checkpoint in the folder given as the only argument and run to the end.
+ * The fine-tune that {@link CheckpointCrashTest} kills, run in a process of its own: the tiny reference triplet
+ * (trained = base with the toon's b16 and b32, negative = base with b8, b16 and b32, positive = base), a checkpoint
+ * after every step, resumed from the newest checkpoint in the folder given as the only argument and run to the end.
  */
 public final class FineTuneProcess {
   static final int STEPS = 12;

@@ -37,7 +37,8 @@ class ProjectorTest {
 
   /** The reference target, {@code [32, 32, 3]} uint8, as {@code [1, 3, 32, 32]} in 0..255. */
   static Tensor referenceTarget(JsonNode c) throws IOException {
-    float[] hwc = NpyFile.read(ReferenceData.tiny(c.get("target_after_center_crop_and_lanczos").asText())).toTensor().toArray();
+    float[] hwc =
+        NpyFile.read(ReferenceData.tiny(c.get("target_after_center_crop_and_lanczos").asText())).toTensor().toArray();
     int r = 32;
     float[] chw = new float[hwc.length];
     for (int y = 0; y < r; y++) {
@@ -55,12 +56,15 @@ class ProjectorTest {
     JsonNode c = projectionCase();
     StyleGanModel base = ReferenceCases.model("base");
     Tensor wAvg = ReferenceCases.array(c.get("w_avg").asText());
-    Tensor ws = Tensor.concat(java.util.Collections.nCopies(8, wAvg.reshape(1, 32)).toArray(Tensor[]::new)).reshape(1, 8, 32);
+    Tensor ws =
+        Tensor.concat(java.util.Collections.nCopies(8, wAvg.reshape(1, 32)).toArray(Tensor[]::new)).reshape(1, 8, 32);
     try (DjlProjector projector = projector(base, c, ProjectionOptions.defaults())) {
       double expectedDistance = c.get("dist_at_w_avg_const_noise").asDouble();
       double expectedRegularization = c.get("noise_reg_of_const_buffers").asDouble();
-      assertThat(projector.distance(referenceTarget(c), ws)).isCloseTo(expectedDistance, within(1e-4 * expectedDistance));
-      assertThat(projector.noiseRegularization()).isCloseTo(expectedRegularization, within(1e-4 * expectedRegularization));
+      assertThat(projector.distance(referenceTarget(c), ws))
+          .isCloseTo(expectedDistance, within(1e-4 * expectedDistance));
+      assertThat(projector.noiseRegularization())
+          .isCloseTo(expectedRegularization, within(1e-4 * expectedRegularization));
     }
   }
 
@@ -78,7 +82,8 @@ class ProjectorTest {
       target = DjlTensors.toTensor(img.add(1).mul(127.5f).clip(0, 255));
     }
     Tensor wAvg = ReferenceCases.array(c.get("w_avg").asText());
-    Tensor atAvg = Tensor.concat(java.util.Collections.nCopies(8, wAvg.reshape(1, 32)).toArray(Tensor[]::new)).reshape(1, 8, 32);
+    Tensor atAvg =
+        Tensor.concat(java.util.Collections.nCopies(8, wAvg.reshape(1, 32)).toArray(Tensor[]::new)).reshape(1, 8, 32);
     try (DjlProjector projector = projector(base, c, ProjectionOptions.defaults().withSteps(300))) {
       double start = projector.distance(target, atAvg);
       Projection p = projector.project(target, (step, steps, distance, loss) -> true);

@@ -44,12 +44,14 @@ class ToonifierTest {
       photo = Images.toImages(g.generate(List.of(11L), Truncation.of(0.7), Noise.CONST)).get(0);
     }
     ProjectionOptions options = ProjectionOptions.defaults().withSteps(100);
-    try (Toonifier toonifier = Toonifier.builder().base(base).blend(toon, 16, 32).featureNetwork(ReferenceData.tiny("tiny_lpips.pt")).projection(options).centreCrop().build();
+    try (Toonifier toonifier = Toonifier.builder().base(base).blend(toon, 16, 32)
+            .featureNetwork(ReferenceData.tiny("tiny_lpips.pt")).projection(options).centreCrop().build();
         Generator blend = Generators.open(toonifier.toonModel())) {
       Toonifier.Result result = toonifier.toonify(RgbImage.from(photo), (step, steps, distance, loss) -> true);
 
       Tensor ws = result.projection().ws();
-      BufferedImage expected = Images.toImages(blend.synthesis(ws.reshape(1, ws.dim(0), ws.dim(1)), Noise.CONST)).get(0);
+      BufferedImage expected =
+          Images.toImages(blend.synthesis(ws.reshape(1, ws.dim(0), ws.dim(1)), Noise.CONST)).get(0);
       assertThat(RgbImage.from(result.toonified())).isEqualTo(RgbImage.from(expected));
       assertThat(RgbImage.from(result.target())).isEqualTo(RgbImage.from(photo));
       assertThat(RgbImage.from(result.toonified())).isNotEqualTo(RgbImage.from(result.reconstruction()));
@@ -89,7 +91,8 @@ class ToonifierTest {
     ProjectionOptions options = ProjectionOptions.defaults().withSteps(3);
     StyleGanModel base = ReferenceCases.model("base");
     try (Toonifier toonifier =
-        Toonifier.builder().base(base).blend(ReferenceCases.model("toon"), 32).featureNetwork(ReferenceData.tiny("tiny_lpips.pt")).projection(options).build()) {
+        Toonifier.builder().base(base).blend(ReferenceCases.model("toon"), 32)
+            .featureNetwork(ReferenceData.tiny("tiny_lpips.pt")).projection(options).build()) {
       assertThatThrownBy(() -> toonifier.toonify(grey, ProjectionListener.NONE))
           .isInstanceOf(NoFaceFoundException.class)
           .hasMessageStartingWith("no face found in the 64x48 photo");

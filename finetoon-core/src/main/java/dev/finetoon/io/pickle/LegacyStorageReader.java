@@ -88,7 +88,8 @@ final class LegacyStorageReader {
           "storage " + id.key() + " claims " + count + " elements but the stream holds at most " + available);
     }
     if (count != id.numel()) {
-      throw new ModelFormatException("storage " + id.key() + " holds " + count + " elements, its id says " + id.numel());
+      throw new ModelFormatException(
+          "storage " + id.key() + " holds " + count + " elements, its id says " + id.numel());
     }
     ByteBuffer data =
         buffer.slice(at + Long.BYTES, (int) count * id.type().elementSize()).order(ByteOrder.LITTLE_ENDIAN);

@@ -189,7 +189,8 @@ final class PickleGlobals {
     Object[] size = arg(args, 2, Object[].class, "_rebuild_tensor_v2 size");
     Object[] stride = arg(args, 3, Object[].class, "_rebuild_tensor_v2 stride");
     if (size.length != stride.length) {
-      throw new PickleException("tensor size " + Arrays.toString(size) + " and stride " + Arrays.toString(stride) + " differ in rank");
+      throw new PickleException(
+          "tensor size " + Arrays.toString(size) + " and stride " + Arrays.toString(stride) + " differ in rank");
     }
     int[] sizes = new int[size.length];
     long[] strides = new long[size.length];
@@ -220,7 +221,8 @@ final class PickleGlobals {
   static <T> T arg(Object[] args, int index, Class<T> type, String what) {
     if (args.length <= index || !type.isInstance(args[index])) {
       String found = args.length <= index ? "nothing" : String.valueOf(args[index]);
-      throw new PickleException(what + " expects a " + type.getSimpleName() + " as argument " + index + ", got " + found);
+      throw new PickleException(
+          what + " expects a " + type.getSimpleName() + " as argument " + index + ", got " + found);
     }
     return type.cast(args[index]);
   }

@@ -106,7 +106,8 @@ final class FaceApiGraphs {
   }
 
   /** faceRecognitionNet/convLayer.ts: convolution, bias, then the scale layer. */
-  private static Value scaledConv(TfGraph tf, Value x, String prefix, int stride, Padding padding) throws ModelFormatException {
+  private static Value scaledConv(TfGraph tf, Value x, String prefix, int stride, Padding padding)
+      throws ModelFormatException {
     return tf.scale(tf.conv(x, prefix + "/conv", stride, padding), prefix + "/scale");
   }
 

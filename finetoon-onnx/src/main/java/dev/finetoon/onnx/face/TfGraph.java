@@ -106,7 +106,8 @@ final class TfGraph {
 
   /** {@code tf.avgPool(x, k, stride, 'valid')}. */
   Value avgPool(Value x, int k, int stride) {
-    String y = g.node("AveragePool", List.of(x.name()), intsAttr("kernel_shape", k, k), intsAttr("strides", stride, stride));
+    String y =
+        g.node("AveragePool", List.of(x.name()), intsAttr("kernel_shape", k, k), intsAttr("strides", stride, stride));
     return new Value(y, x.channels(), (x.size() - k) / stride + 1);
   }
 

@@ -26,7 +26,8 @@ class FaceApiDefaultsTest {
   @Test
   void findEveryFaceAPersonSeesInTheDemoPhotos() throws IOException {
     Assumptions.assumeTrue(Files.exists(REFERENCE.resolve("sample1.rgb.npy")),
-        "no face-api.js demo photos in " + REFERENCE.toAbsolutePath() + ": the build writes them with Node.js; skipping");
+        "no face-api.js demo photos in " + REFERENCE.toAbsolutePath()
+            + ": the build writes them with Node.js; skipping");
     List<Integer> found;
     List<Integer> foundByFaceApisDefaults;
     try (FaceApi finetoon = FaceApi.open();
