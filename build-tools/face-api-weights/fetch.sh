@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetches face-api.js's original weights for finetoon-core's jar, at build time only (never at run time).
+# Fetches face-api.js's original weights for the finetoon-faceapi-weights jar, at build time only (never at run time).
 #
 #   build-tools/face-api-weights/fetch.sh OUTDIR
 #
@@ -69,7 +69,7 @@ if [[ -f $cached && $(sha256 "$cached") != "$TARBALL_SHA256" ]]; then
 fi
 if [[ ! -f $cached ]]; then
   command -v npm >/dev/null ||
-    fail "npm not found: install Node.js and npm to build finetoon-core (Debian: apt-get install nodejs npm)"
+    fail "npm not found: install Node.js and npm to build finetoon-faceapi-weights (Debian: apt-get install nodejs npm)"
   mkdir -p "$cache_dir"
   rm -rf -- "$cache_dir/.partial."*
   download=$(mktemp -d "$cache_dir/.partial.XXXXXX")

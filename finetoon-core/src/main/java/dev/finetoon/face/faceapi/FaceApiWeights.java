@@ -67,6 +67,9 @@ public final class FaceApiWeights {
   /** What a model's manifest file name adds to the model's name. */
   public static final String MANIFEST_SUFFIX = "-weights_manifest.json";
 
+  /** Where the artifact finetoon-faceapi-weights keeps the files, on the classpath. */
+  private static final String RESOURCES = "dev/finetoon/faceapi/weights/";
+
   /** Real manifests are a few KiB; a larger one is refused before it is parsed. */
   static final int MAX_MANIFEST_BYTES = 16 << 20;
 
@@ -134,12 +137,10 @@ public final class FaceApiWeights {
     String manifest = modelName + MANIFEST_SUFFIX;
     Shards resources =
         name -> {
-          InputStream in = FaceApiWeights.class.getResourceAsStream(name);
+          InputStream in = FaceApiWeights.class.getClassLoader().getResourceAsStream(RESOURCES + name);
           if (in == null) {
-            throw new ModelFormatException(
-                "face-api resource " + FaceApiWeights.class.getPackageName().replace('.', '/') + "/" + name
-                    + " is not on the classpath: finetoon-core was built without"
-                    + " build-tools/face-api-weights/fetch.sh");
+            throw new ModelFormatException("face-api resource " + RESOURCES + name + " is not on the classpath: add"
+                + " dev.finetoon:finetoon-faceapi-weights (finetoon-onnx and finetoon-train bring it)");
           }
           return in;
         };

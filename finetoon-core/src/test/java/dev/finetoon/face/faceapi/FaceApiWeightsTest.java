@@ -146,7 +146,8 @@ class FaceApiWeightsTest {
   }
 
   private static byte[] resource(String name) throws IOException {
-    try (InputStream in = FaceApiWeights.class.getResourceAsStream(name)) {
+    ClassLoader loader = FaceApiWeights.class.getClassLoader();
+    try (InputStream in = loader.getResourceAsStream("dev/finetoon/faceapi/weights/" + name)) {
       assertThat(in).as("resource %s", name).isNotNull();
       return in.readAllBytes();
     }
