@@ -135,18 +135,19 @@ public final class FaceApiWeights {
       throw new IllegalArgumentException("no bundled face-api model '" + brief(modelName) + "'; there are " + BUNDLED);
     }
     String manifest = modelName + MANIFEST_SUFFIX;
-    Shards resources =
-        name -> {
-          InputStream in = FaceApiWeights.class.getClassLoader().getResourceAsStream(RESOURCES + name);
-          if (in == null) {
-            throw new ModelFormatException("face-api resource " + RESOURCES + name + " is not on the classpath: add"
-                + " dev.finetoon:finetoon-faceapi-weights (finetoon-onnx and finetoon-train bring it)");
-          }
-          return in;
-        };
-    try (InputStream in = resources.open(manifest)) {
-      return parse(manifest, readAtMost(in, MAX_MANIFEST_BYTES, manifest), resources);
+    try (InputStream in = bundled(manifest)) {
+      return parse(manifest, readAtMost(in, MAX_MANIFEST_BYTES, manifest), FaceApiWeights::bundled);
     }
+  }
+
+  /** A file of finetoon-faceapi-weights (a manifest, a shard, the notice), read from the classpath. */
+  static InputStream bundled(String name) throws ModelFormatException {
+    InputStream in = FaceApiWeights.class.getClassLoader().getResourceAsStream(RESOURCES + name);
+    if (in == null) {
+      throw new ModelFormatException("face-api resource " + RESOURCES + name + " is not on the classpath: add"
+          + " dev.finetoon:finetoon-faceapi-weights (finetoon-onnx and finetoon-train bring it)");
+    }
+    return in;
   }
 
   /** The weights of {@code folder/<modelName>-weights_manifest.json} and its shards. */

@@ -299,8 +299,7 @@ class FaceApiWeightsCorruptTest {
   }
 
   private static byte[] resource(String name) throws IOException {
-    try (InputStream in = FaceApiWeights.class.getResourceAsStream(name)) {
-      assertThat(in).as("resource %s", name).isNotNull();
+    try (InputStream in = FaceApiWeights.bundled(name)) {
       return in.readAllBytes();
     }
   }

@@ -146,9 +146,7 @@ class FaceApiWeightsTest {
   }
 
   private static byte[] resource(String name) throws IOException {
-    ClassLoader loader = FaceApiWeights.class.getClassLoader();
-    try (InputStream in = loader.getResourceAsStream("dev/finetoon/faceapi/weights/" + name)) {
-      assertThat(in).as("resource %s", name).isNotNull();
+    try (InputStream in = FaceApiWeights.bundled(name)) {
       return in.readAllBytes();
     }
   }
