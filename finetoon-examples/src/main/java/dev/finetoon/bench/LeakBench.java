@@ -5,22 +5,25 @@ import ai.djl.ndarray.NDManager;
 import dev.finetoon.Device;
 import dev.finetoon.LayerBlender;
 import dev.finetoon.Noise;
+import dev.finetoon.Projector;
 import dev.finetoon.Tensor;
+import dev.finetoon.TripletFineTuner;
 import dev.finetoon.Truncation;
+import dev.finetoon.finetune.FineTuneOptions;
 import dev.finetoon.model.GeneratorConfig;
 import dev.finetoon.model.MappingConfig;
 import dev.finetoon.model.RandomModels;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.model.SynthesisConfig;
+import dev.finetoon.project.ProjectionOptions;
 import dev.finetoon.onnx.OnnxGenerator;
 import dev.finetoon.onnx.SessionSettings;
 import dev.finetoon.seed.NumpyRandomState;
 import dev.finetoon.train.DifferentiableFaceEncoder;
 import dev.finetoon.train.DjlGenerator;
+import dev.finetoon.train.DjlProjectorBackend;
 import dev.finetoon.train.DjlTensors;
-import dev.finetoon.finetune.FineTuneListener;
-import dev.finetoon.finetune.FineTuneOptions;
-import dev.finetoon.TripletFineTuner;
+import dev.finetoon.train.FeatureNetwork;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +32,9 @@ import java.util.OptionalDouble;
 /**
  * Checks that native memory stays flat under long use: many generations on one ONNX generator, many open/generate/close
  * cycles of ONNX generators (a model and a blend sharing its sessions), many fine-tuning steps (DJL forward and
- * backward, Adam) and many DJL generator lifecycles, all on a small random-weight 64² generator. At every checkpoint
- * it collects the Java heap and prints the resident set size (VmRSS) and the heap used; the table gives the growth
+ * backward, Adam), many projections in one projector session and many DJL generator lifecycles, all on a small
+ * random-weight 64² generator. At every checkpoint it collects the Java heap and prints the resident set size (VmRSS)
+ * and the heap used; the table gives the growth
  * from the first checkpoint (after a tenth of the calls) to the last, and the rate over the second half alone, which a
  * one-off rise while allocators warm up does not reach but a leak does. Run it with a fixed, pre-touched heap, so that
  * neither heap growth nor the collector touching fresh heap pages passes for native growth:
@@ -99,6 +103,7 @@ public final class LeakBench {
         onnxGenerations(base, (int) (10_000 * scale)),
         onnxOpenClose(base, LayerBlender.swap(base, toon, 32, 64), (int) (1_000 * scale)),
         fineTuneSteps(base, toon, (int) (1_000 * scale)),
+        projections(base, (int) (1_000 * scale)),
         djlOpenClose(base, (int) (1_000 * scale)));
     String format = "%-22s %-7s %-14s %-12s %-18s %-22s %-10s%n";
     System.out.printf("%n" + format, "phase", "calls", "RSS MiB", "growth MiB", "MiB / 1000 calls",
@@ -169,6 +174,35 @@ public final class LeakBench {
       });
     }
     return phase;
+  }
+
+  /** One-step projections in one projector session, as a Toonifier kept open by a host app makes them. */
+  private static Phase projections(StyleGanModel model, int projections) {
+    Phase phase = new Phase("djl projector session");
+    float[] pixels = new float[3 * 64 * 64];
+    java.util.Arrays.fill(pixels, 128);
+    Tensor target = Tensor.adopt(pixels, 1, 3, 64, 64);
+    ProjectionOptions options = ProjectionOptions.defaults().withSteps(1);
+    try (Projector projector = DjlProjectorBackend.open(model, options, new FlatteningFeatures(), Device.cpu())) {
+      for (int i = 1; i <= projections; i++) {
+        projector.project(target, (step, steps, distance, loss) -> true);
+        if (i % (projections / 10) == 0) {
+          phase.sample(i);
+        }
+      }
+    }
+    return phase;
+  }
+
+  /** A stand-in feature network: the image itself, flattened. */
+  private static final class FlatteningFeatures implements FeatureNetwork {
+    @Override
+    public NDArray features(NDArray images) {
+      return images.reshape(images.getShape().get(0), -1);
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** Creates a DJL generator, runs one differentiable forward and backward, and closes it. */

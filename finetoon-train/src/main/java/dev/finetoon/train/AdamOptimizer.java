@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe.
  */
-final class AdamOptimizer {
+final class AdamOptimizer implements AutoCloseable {
   private final double learningRate;
   private final double beta1;
   private final double beta2;
@@ -79,11 +79,7 @@ final class AdamOptimizer {
 
   /** Restores {@link #state()} and the step count onto the parameters' managers. */
   void restore(Map<String, Tensor> state, long stepCount, Map<String, NDArray> parameters) {
-    moments.values().forEach(mv -> {
-      mv[0].close();
-      mv[1].close();
-    });
-    moments.clear();
+    close();
     parameters.forEach((name, weight) -> {
       Tensor m = state.get("m." + name);
       Tensor v = state.get("v." + name);
@@ -93,5 +89,15 @@ final class AdamOptimizer {
       }
     });
     this.steps = stepCount;
+  }
+
+  /** Frees the moments (they live on the parameters' managers, which may outlive this optimiser). */
+  @Override
+  public void close() {
+    moments.values().forEach(mv -> {
+      mv[0].close();
+      mv[1].close();
+    });
+    moments.clear();
   }
 }

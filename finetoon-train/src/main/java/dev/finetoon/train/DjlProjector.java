@@ -88,7 +88,10 @@ final class DjlProjector implements Projector {
             && target.dim(3) == r,
         "target must be [1, %s, %s, %s] (the model's resolution), got %s", config.imgChannels(), r, r, target);
     ProjectionSchedule schedule = options.schedule();
-    try (NDManager projection = g.manager().newSubManager()) {
+    // The moments of the noise buffers live on the session's manager: the optimiser frees them when the projection
+    // ends, or a long-lived session would keep every projection's.
+    try (NDManager projection = g.manager().newSubManager();
+        AdamOptimizer adam = new AdamOptimizer(schedule.initialLearningRate(), 0.9, 0.999, 1e-8)) {
       Random random = new Random(options.seed());
       for (NDArray buffer : noise.values()) {
         buffer.set(new NDIndex("..."), DjlTensors.toNDArray(projection, gaussian(random, buffer)));
@@ -99,7 +102,6 @@ final class DjlProjector implements Projector {
       Map<String, NDArray> parameters = new LinkedHashMap<>();
       parameters.put("w", w);
       parameters.putAll(noise);
-      AdamOptimizer adam = new AdamOptimizer(schedule.initialLearningRate(), 0.9, 0.999, 1e-8);
       List<Tensor> wPerStep = new ArrayList<>();
       List<Double> losses = new ArrayList<>();
       for (int step = 0; step < schedule.steps(); step++) {
