@@ -121,7 +121,7 @@ public interface Projector extends AutoCloseable {
     }
 
     /** The feature network's file: the one given (which must exist) or the cache's, downloaded if need be. */
-    Path resolveFeatureNetwork() throws IOException {
+    private Path resolveFeatureNetwork() throws IOException {
       if (featureNetwork == null) {
         return (resources != null ? resources : ResourceResolver.defaults()).resolve(CachedResource.LPIPS_VGG16);
       }

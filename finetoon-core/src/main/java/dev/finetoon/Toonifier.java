@@ -197,6 +197,7 @@ public final class Toonifier implements AutoCloseable {
     private boolean centreCrop;
     private PhotoReader photos = PhotoReader.defaults();
     private GeneratorOptions generatorOptions = GeneratorOptions.DEFAULTS;
+    private Device device;
 
     private Builder() {}
 
@@ -250,7 +251,7 @@ public final class Toonifier implements AutoCloseable {
     /** Where the projector and the generators run (default {@link Device#auto()}). */
     public Builder device(Device device) {
       projection.device(device);
-      generatorOptions = generatorOptions.withDevice(device);
+      this.device = device;
       return this;
     }
 
@@ -277,7 +278,7 @@ public final class Toonifier implements AutoCloseable {
       return this;
     }
 
-    /** Threads of the generators. */
+    /** Threads (and, unless {@link #device} is set, the device) of the generators. */
     public Builder generatorOptions(GeneratorOptions options) {
       this.generatorOptions = checkNotNull(options, "options");
       return this;
@@ -301,14 +302,15 @@ public final class Toonifier implements AutoCloseable {
             + base.config().imgResolution() + "px w_dim " + base.config().wDim() + ", toon "
             + toonModel.config().imgResolution() + "px w_dim " + toonModel.config().wDim() + ")");
       }
-      Path featureNetwork = projection.resolveFeatureNetwork();
+      GeneratorOptions generators = device != null ? generatorOptions.withDevice(device) : generatorOptions;
       List<AutoCloseable> opened = new ArrayList<>();
       try {
-        Projector projector = projection.model(base).featureNetwork(featureNetwork).build();
+        // First, so that the feature network is resolved before anything native opens.
+        Projector projector = projection.model(base).build();
         opened.add(projector);
-        Generator human = Generators.open(base, generatorOptions);
+        Generator human = Generators.open(base, generators);
         opened.add(human);
-        Generator toon = Generators.open(toonModel, generatorOptions);
+        Generator toon = Generators.open(toonModel, generators);
         opened.add(toon);
         FaceLandmarker faces = landmarker;
         if (!centreCrop && faces == null) {

@@ -45,12 +45,10 @@ final class FeatureNetworkOptions {
     if (source != null && source.file != null) {
       return source.file;
     }
-    ResourceResolver defaults = ResourceResolver.defaults();
-    ResourceResolver resolver = ResourceResolver.builder()
-        .folder(cacheDir != null ? cacheDir : defaults.folder())
-        .offline(defaults.offline())
-        .log(log)
-        .build();
-    return source != null ? resolver.fetch(source.url) : resolver.resolve(CachedResource.LPIPS_VGG16);
+    ResourceResolver.Builder resolver = ResourceResolver.builder().log(log); // folder and offline: the defaults'
+    if (cacheDir != null) {
+      resolver.folder(cacheDir);
+    }
+    return source != null ? resolver.build().fetch(source.url) : resolver.build().resolve(CachedResource.LPIPS_VGG16);
   }
 }
