@@ -32,6 +32,7 @@ public final class BlockFaceEncoder implements DifferentiableFaceEncoder {
 
   /** Initialises {@code block} on the CPU for inputs of {@code inputShape} ({@code [N, 3, H, W]}) and freezes it. */
   public static BlockFaceEncoder create(Block block, Shape inputShape) {
+    PyTorchThreads.applyDefaults();
     NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
     try {
       block.initialize(manager, DataType.FLOAT32, inputShape);

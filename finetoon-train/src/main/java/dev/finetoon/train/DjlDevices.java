@@ -16,6 +16,7 @@ final class DjlDevices {
 
   /** DJL's device for {@code device}; a fallback is logged once per device asked for. */
   static ai.djl.Device of(Device device) {
+    PyTorchThreads.applyDefaults();
     if (!device.gpu()) {
       return ai.djl.Device.cpu();
     }

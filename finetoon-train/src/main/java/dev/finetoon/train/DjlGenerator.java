@@ -69,6 +69,7 @@ public final class DjlGenerator implements AutoCloseable {
 
   /** A generator on {@code device} with a copy of the model's weights, in evaluation mode. */
   public static DjlGenerator create(StyleGanModel model, Device device) {
+    PyTorchThreads.applyDefaults();
     NDManager manager = NDManager.newBaseManager(device, ENGINE);
     try {
       return new DjlGenerator(model, manager, Weights.of(model, manager));

@@ -97,6 +97,7 @@ public final class FaceApiEncoder implements DifferentiableFaceEncoder {
             "face-api weight " + name + " has shape " + Arrays.toString(t.shape()) + ", expected rank " + rank);
       }
     }
+    PyTorchThreads.applyDefaults();
     NDManager manager = NDManager.newBaseManager(device, "PyTorch");
     try {
       ImmutableMap.Builder<String, NDArray> arrays = ImmutableMap.builder();

@@ -50,6 +50,7 @@ public final class LpipsFeatures implements FeatureNetwork {
       throw new NoSuchFileException(file.toString(), null, "no such LPIPS feature network");
     }
     LOADS.incrementAndGet();
+    PyTorchThreads.applyDefaults();
     Model model = Model.newInstance("lpips", device, "PyTorch");
     try {
       model.load(file.toAbsolutePath().getParent(), file.getFileName().toString(), Map.of("trainParam", "true"));

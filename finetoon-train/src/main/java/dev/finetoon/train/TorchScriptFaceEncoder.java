@@ -41,6 +41,7 @@ public final class TorchScriptFaceEncoder implements DifferentiableFaceEncoder {
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString(), null, "no such encoder file");
     }
+    PyTorchThreads.applyDefaults();
     Model model = Model.newInstance("face-encoder", "PyTorch");
     try {
       // trainParam keeps autograd on inside the script, so gradients reach the images.
