@@ -11,6 +11,7 @@ import dev.finetoon.model.DenseLayer;
 import dev.finetoon.model.ModulatedConv;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.model.SynthesisBlock;
+import java.util.Optional;
 
 /**
  * The arithmetic a bench step needs and the fastest this machine does it: multiply-accumulates (MACs) counted from
@@ -73,12 +74,14 @@ final class ComputeFloor {
    * Prints the step's arithmetic at the machine's best convolution rate (the ceiling), how much of it the measured rate
    * reached, and how much of it the target needs.
    */
-  static void printCeiling(double macsPerStep, double peakMacsPerSecond, double measured, double target) {
+  static void printCeiling(double macsPerStep, double peakMacsPerSecond, double measured, Optional<Double> target) {
     double ceiling = peakMacsPerSecond / macsPerStep;
     System.out.printf("%-12s %-20s %-16s %-18s %-16s %s%n",
         "GMAC/step", "best conv GMAC/s", "ceiling steps/s", "measured/ceiling", "target steps/s", "target/ceiling");
-    System.out.printf("%-12.1f %-20.1f %-16.3f %-18s %-16.3f %.0f%%%n", macsPerStep / 1e9, peakMacsPerSecond / 1e9,
-        ceiling, String.format("%.0f%%", 100 * measured / ceiling), target, 100 * target / ceiling);
+    System.out.printf("%-12.1f %-20.1f %-16.3f %-18s %-16s %s%n", macsPerStep / 1e9, peakMacsPerSecond / 1e9,
+        ceiling, String.format("%.0f%%", 100 * measured / ceiling),
+        target.map(t -> String.format("%.3f", t)).orElse("-"),
+        target.map(t -> String.format("%.0f%%", 100 * t / ceiling)).orElse("-"));
   }
 
   /** The best MACs per second of 3×3 convolutions with the generator's shapes (batch 1), forward. */

@@ -22,7 +22,11 @@ import picocli.CommandLine.ScopeType;
     scope = ScopeType.INHERIT, // --help, --version and the version reach every subcommand
     mixinStandardHelpOptions = true,
     versionProvider = FinetoonCli.Version.class,
-    description = "Fine-Tooning: run, blend and fine-tune StyleGAN2-ADA generators (.pkl or finetoon safetensors).",
+    description = {
+      "Fine-Tooning: generate, blend, compare, fine-tune and toonify with StyleGAN2-ADA",
+      "generators: NVIDIA .pkl, finetoon safetensors or a catalogue name (finetoon",
+      "models list)."
+    },
     subcommands = {
       GenerateCommand.class,
       BlendCommand.class,
@@ -38,6 +42,7 @@ import picocli.CommandLine.ScopeType;
     })
 public final class FinetoonCli {
   private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+  private static final String DJL_CUDA_LOG_LEVEL = "org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils";
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
   private boolean verbose;
@@ -47,13 +52,17 @@ public final class FinetoonCli {
   }
 
   /**
-   * Quiets the libraries' informational log lines (e.g. which execution provider ONNX Runtime uses) unless {@code
-   * --verbose} is given or the level was set with {@code -Dorg.slf4j.simpleLogger.defaultLogLevel}. Takes effect only
+   * Quiets the libraries' informational log lines (e.g. which execution provider ONNX Runtime uses) and DJL's warning
+   * that a CPU machine has no CUDA driver unless {@code --verbose} is given or the level was set with {@code -Dorg.slf4j.simpleLogger.defaultLogLevel}. Takes effect only
    * before the first logger is created.
    */
   static void configureLogging(boolean verbose) {
     if (System.getProperty(LOG_LEVEL) == null) {
       System.setProperty(LOG_LEVEL, verbose ? "info" : "warn");
+    }
+    // On a machine without a GPU, DJL warns twice that it found no CUDA driver: that is what the CPU build expects.
+    if (!verbose && System.getProperty(DJL_CUDA_LOG_LEVEL) == null) {
+      System.setProperty(DJL_CUDA_LOG_LEVEL, "error");
     }
   }
 

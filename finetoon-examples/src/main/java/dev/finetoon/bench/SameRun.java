@@ -1,0 +1,51 @@
+package dev.finetoon.bench;
+
+import java.util.Optional;
+
+/**
+ * Alternates finetoon's and NVIDIA's measurement of one workload (A B A B …) under the same conditions, then prints
+ * both as medians with min–max and the ratio of the medians. Without NVIDIA's baseline it prints finetoon's rates and
+ * says why there is no ratio.
+ */
+final class SameRun {
+  /** One timed run of a workload, as a rate (steps/s or images/s). */
+  interface Measurement {
+    double rate() throws Exception;
+  }
+
+  private final Rates ours = new Rates();
+  private final Rates nvidia = new Rates();
+
+  private SameRun() {}
+
+  /** {@code rounds} alternations of {@code finetoon} and, where set up, {@code reference}. */
+  static SameRun alternate(int rounds, Measurement finetoon, Optional<Measurement> reference) throws Exception {
+    SameRun run = new SameRun();
+    for (int round = 0; round < rounds; round++) {
+      run.ours.add(finetoon.rate());
+      if (reference.isPresent()) {
+        run.nvidia.add(reference.get().rate());
+      }
+    }
+    return run;
+  }
+
+  double oursMedian() {
+    return ours.median();
+  }
+
+  /** 1.5× NVIDIA's median, the usual target, where NVIDIA was measured. */
+  Optional<Double> target() {
+    return nvidia.isEmpty() ? Optional.empty() : Optional.of(1.5 * nvidia.median());
+  }
+
+  static void printHeader(String unit) {
+    System.out.printf("%-28s %-26s %-26s %s%n", "condition", "finetoon " + unit, "NVIDIA " + unit, "ratio");
+  }
+
+  void printRow(String condition) {
+    String ratio = nvidia.isEmpty() ? NvidiaReference.missing()
+        : String.format("%.2fx", ours.median() / nvidia.median());
+    System.out.printf("%-28s %-26s %-26s %s%n", condition, ours.summary(), nvidia.summary(), ratio);
+  }
+}
