@@ -155,7 +155,7 @@ class FormatParityTest {
     assertGenerates(toon.withTensors(blended, toon.provenance()), c);
   }
 
-  /** A block swap across formats (disabled until the TensorFlow reader lands): a TensorFlow base with rosinality blocks, the architectures agreeing. */
+  /** A block swap across formats: a TensorFlow base with rosinality blocks, the architectures agreeing. */
   @org.junit.jupiter.api.Disabled("needs the TensorFlow reader")
   @Test
   void blocksSwapAcrossFormats() {
