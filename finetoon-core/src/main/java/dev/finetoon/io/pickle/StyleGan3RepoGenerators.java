@@ -37,7 +37,8 @@ final class StyleGan3RepoGenerators {
     }
     if (modules(generator).get("synthesis") instanceof PersistentModule synthesis) {
       Map<?, ?> layers = modules(synthesis);
-      boolean alias = layers.get("input") instanceof PersistentModule input && input.className().equals("SynthesisInput");
+      boolean alias =
+          layers.get("input") instanceof PersistentModule input && input.className().equals("SynthesisInput");
       if (alias || layers.keySet().stream().anyMatch(k -> String.valueOf(k).matches("L\\d+_\\d+_\\d+"))) {
         signal = "its synthesis network has layers " + layers.keySet();
       }

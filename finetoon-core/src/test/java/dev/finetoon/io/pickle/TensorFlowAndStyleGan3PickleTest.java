@@ -29,7 +29,8 @@ class TensorFlowAndStyleGan3PickleTest {
   }
 
   private static Object variable(Map<?, ?> net, String component, String name) {
-    Map<?, ?> state = component == null ? net : ((TfNetwork) ((Map<?, ?>) net.get("components")).get(component)).state();
+    Map<?, ?> state =
+        component == null ? net : ((TfNetwork) ((Map<?, ?>) net.get("components")).get(component)).state();
     for (Object item : (List<?>) state.get("variables")) {
       Object[] pair = (Object[]) item;
       if (pair[0].equals(name)) {
