@@ -1,5 +1,6 @@
 package dev.finetoon.io.pickle;
 
+import com.google.common.math.LongMath;
 import dev.finetoon.ModelFormatException;
 import dev.finetoon.Tensor;
 import dev.finetoon.model.GeneratorConfig;
@@ -118,7 +119,7 @@ public final class RosinalityReader {
         named.put(name.substring(prefix.length()), t);
       }
     }
-    StateDict source = new StateDict(named, prefix);
+    StateDict source = new StateDict(named, prefix, elementBudget(named.values()));
     GeneratorConfig config = config(source);
     LayerPlan plan;
     try {
@@ -147,15 +148,36 @@ public final class RosinalityReader {
     }
   }
 
-  /** The state dict being mapped, remembering which keys were used. */
+  /**
+   * How many elements the tensors may hold together: the bytes of their distinct storages. Many keys may view one
+   * storage; without this bound a small hostile file could make the reader gather one storage a thousand times over.
+   */
+  private static long elementBudget(Iterable<StoredTensor> tensors) {
+    Set<TorchStorage> storages = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    long budget = 0;
+    for (StoredTensor t : tensors) {
+      if (t instanceof TensorRef ref) {
+        budget += storages.add(ref.storage()) ? ref.storage().data().capacity() : 0;
+      } else {
+        long size = Arrays.stream(t.shape()).asLongStream().reduce(1, LongMath::saturatedMultiply);
+        budget = LongMath.saturatedAdd(budget, size);
+      }
+    }
+    return budget;
+  }
+
+  /** The state dict being mapped, remembering which keys were used and how many elements were read. */
   private static final class StateDict {
     private final Map<String, StoredTensor> tensors;
     private final String prefix;
+    private final long budget;
     private final Set<String> used = new LinkedHashSet<>();
+    private long elements;
 
-    StateDict(Map<String, StoredTensor> tensors, String prefix) {
+    StateDict(Map<String, StoredTensor> tensors, String prefix, long budget) {
       this.tensors = tensors;
       this.prefix = prefix;
+      this.budget = budget;
     }
 
     boolean has(String key) {
@@ -178,7 +200,13 @@ public final class RosinalityReader {
             + Arrays.toString(expected));
       }
       used.add(key);
-      return tensors.get(key).read(prefix + key).reshape(as);
+      Tensor t = tensors.get(key).read(prefix + key);
+      elements += t.size();
+      if (elements > budget) {
+        throw new ModelFormatException("tensors up to " + prefix + key + " hold " + elements + " elements, more than"
+            + " their storages' " + budget + " bytes: they overlap in storage");
+      }
+      return t.reshape(as);
     }
   }
 

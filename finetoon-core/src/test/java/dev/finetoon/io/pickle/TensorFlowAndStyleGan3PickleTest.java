@@ -97,7 +97,7 @@ class TensorFlowAndStyleGan3PickleTest {
     kwargs.put("randomize_noise", true);
     TfNetwork net = new TfNetwork();
     net.build(gs);
-    assertThatThrownBy(() -> TensorFlowPickleReader.read(new Object[] {net, net, net}, "x.pkl"))
+    assertThatThrownBy(() -> TensorFlowPickleReader.read(new Object[] {net, net, net}, "x.pkl", 1 << 20))
         .isInstanceOf(ModelFormatException.class).hasMessageContaining("unknown TensorFlow kwarg 'randomize_noise'");
   }
 
