@@ -91,8 +91,10 @@ public final class RosinalityReader {
     provenance.put("checkpoint_key", key);
     Tensor avg = latentAvg;
     if (avg == null && checkpoint.get("latent_avg") instanceof StoredTensor stored) {
-      avg = stored.read("latent_avg");
-      provenance.put("w_avg", "the file's latent_avg");
+      Tensor latent = stored.read("latent_avg");
+      avg = oneRow(latent);
+      provenance.put("w_avg", avg != null ? "the file's latent_avg" : MeanLatent.rule() + " (the file's latent_avg "
+          + Arrays.toString(latent.shape()) + " differs per layer)");
     }
     try {
       return fromStateDict(stateDict, prefix, avg, provenance);
@@ -144,7 +146,7 @@ public final class RosinalityReader {
       }
       return model.withWAvg(latentAvg, prov.getOrDefault("w_avg", "given"));
     } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(e.getMessage() + " (rosinality names: see docs/formats.md)", e);
+      throw new ModelFormatException(e.getMessage(), e);
     }
   }
 
@@ -164,6 +166,25 @@ public final class RosinalityReader {
       }
     }
     return budget;
+  }
+
+  /**
+   * pSp/e4e save {@code latent_avg} per layer ({@code [n_latent, D]}): one mean w when the rows agree, else null (the
+   * generator truncates towards one w; the encoder's per-layer average is the encoder's business). Any other shape
+   * is left to {@link StyleGanModel#withWAvg} to refuse.
+   */
+  private static Tensor oneRow(Tensor latent) {
+    if (latent.rank() != 2 || latent.dim(0) <= 1) {
+      return latent;
+    }
+    int d = latent.dim(1);
+    float[] values = latent.toArray();
+    for (int i = d; i < values.length; i++) {
+      if (values[i] != values[i % d]) {
+        return null;
+      }
+    }
+    return Tensor.of(Arrays.copyOf(values, d), d);
   }
 
   /** The state dict being mapped, remembering which keys were used and how many elements were read. */
