@@ -29,8 +29,8 @@ final class TorchZipWriter {
   /** An extra-field block is a 2-byte id and a 2-byte length; torch's padding block is {@code FB}. */
   private static final int PADDING_ID = 0x4246;
   private static final int EXTRA_HEADER_BYTES = 4;
-  /** The DOS epoch, as torch writes it: no timestamp, so equal inputs give equal files. */
-  private static final LocalDateTime TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+  /** A fixed time near the DOS epoch (torch writes none), so that equal models give equal files. */
+  private static final LocalDateTime TIME = LocalDateTime.of(1980, 1, 1, 0, 0, 2);
 
   private final CountingOutputStream counted;
   private final ZipOutputStream zip;
