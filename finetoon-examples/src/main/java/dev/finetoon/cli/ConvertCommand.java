@@ -86,7 +86,9 @@ final class ConvertCommand extends CliCommand {
     if (Files.exists(parent) && !Files.isWritable(parent)) {
       throw new IOException("cannot write into " + parent);
     }
-    if (Files.exists(out) && (Files.isSameFile(out, network) || (template != null && Files.isSameFile(out, template)))) {
+    boolean overwritesInput = Files.exists(out)
+        && (Files.isSameFile(out, network) || (template != null && Files.isSameFile(out, template)));
+    if (overwritesInput) {
       throw new ParameterException(spec.commandLine(), "OUT " + out + " is an input file");
     }
   }

@@ -57,7 +57,7 @@ public final class NvidiaPickleReader {
     }
   }
 
-  /** The generator of an unpickled file and the shape it came in ({@code nvidia-snapshot}, {@code nvidia-generator}). */
+  /** The generator of an unpickled file and how it came ({@code nvidia-snapshot}, {@code nvidia-generator}). */
   record Found(String format, PersistentModule generator) {}
 
   /** The generator finetoon reads from an unpickled file: a snapshot's {@code G_ema}, or a bare Generator. */

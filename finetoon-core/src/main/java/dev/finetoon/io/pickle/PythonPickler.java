@@ -22,7 +22,8 @@ import java.util.Set;
  * callables nor CPython's memo, which {@code torch.save}'s files have.
  *
  * <pre>{@code
- * byte[] bytes = PythonPickler.dump(2, new Reduce(new Global("collections", "OrderedDict"), new Object[0], items, null));
+ * Global orderedDict = new Global("collections", "OrderedDict");
+ * byte[] bytes = PythonPickler.dump(2, new Reduce(orderedDict, new Object[0], items, null));
  * }</pre>
  *
  * <p>Not thread-safe; {@link #dump} makes one per call.

@@ -16,9 +16,9 @@ import java.util.OptionalInt;
  * {@code style.{i+1}} ← {@code mapping.fc{i}}, {@code input.input} ← {@code b4.const}, {@code conv1}/{@code to_rgb1}
  * ← {@code b4.conv1}/{@code b4.torgb}, {@code convs.{2k}}/{@code convs.{2k+1}}/{@code to_rgbs.{k}} ←
  * {@code b{8·2^k}.conv0}/{@code conv1}/{@code torgb}, {@code noises.noise_{i}} ← the layers' {@code noise_const}.
- * Conv weights gain a leading 1 ({@code [1, O, I, k, k]}); the blur kernels are NVIDIA's filter ×4 (rosinality folds the
- * up-sampling gain into them). Nothing else changes: both store the affine bias with its +1 and the mapping weights
- * ×1/lr_multiplier.
+ * Conv weights gain a leading 1 ({@code [1, O, I, k, k]}); the blur kernels are NVIDIA's filter ×4 (rosinality
+ * folds the up-sampling gain into them). Nothing else changes: both store the affine bias with its +1 and the
+ * mapping weights ×1/lr_multiplier.
  */
 final class RosinalityStateDict {
   /** rosinality's {@code lr_mlp} default; its state dict does not record the value. */
