@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads the generator from a {@code .pkl} made by NVIDIA's stylegan2-ada-pytorch: an ADA training snapshot (a dict
@@ -43,7 +44,7 @@ public final class NvidiaPickleReader {
 
   /** Reads a pickle held in memory; {@code source} names it in messages and in the model's provenance. */
   public static StyleGanModel read(byte[] bytes, String source) throws ModelFormatException {
-    Found found = generator(unpickle(bytes, source, PickleGlobals.forModelFiles(), null), source);
+    Found found = generator(unpickle(bytes, source, PickleGlobals.forModelFiles()), source);
     PersistentModule g = found.generator();
     GeneratorConfig config = GeneratorKwargs.parse(g.state().get("_init_args"), g.state().get("_init_kwargs"));
     Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -94,14 +95,25 @@ public final class NvidiaPickleReader {
   }
 
   static Object unpickle(byte[] bytes, String source, PickleGlobals globals) throws ModelFormatException {
-    return unpickle(bytes, source, globals, null);
+    return unpickle(bytes, source, globals, null, null);
+  }
+
+  /** Unpickles with a persistent-id loader (torch.save archives), or none. */
+  static Object unpickle(byte[] bytes, String source, PickleGlobals globals, Function<Object, Object> persistentLoad)
+      throws ModelFormatException {
+    return unpickle(bytes, source, globals, persistentLoad, null);
   }
 
   /**
    * Unpickles a whole file; where {@code bytesOffsets} is given, records there the file offset of every
    * {@code bytes} object's payload.
    */
-  static Object unpickle(byte[] bytes, String source, PickleGlobals globals, Map<byte[], Integer> bytesOffsets)
+  static Object unpickle(
+      byte[] bytes,
+      String source,
+      PickleGlobals globals,
+      Function<Object, Object> persistentLoad,
+      Map<byte[], Integer> bytesOffsets)
       throws ModelFormatException {
     if (bytes.length >= 2 && bytes[0] == 'P' && bytes[1] == 'K') {
       throw new ModelFormatException(source + " is a zip archive (a torch.save file?), not an NVIDIA pickle");
@@ -109,7 +121,7 @@ public final class NvidiaPickleReader {
     if (bytes.length < 2 || (bytes[0] & 0xff) != PROTO || bytes[1] < 2 || bytes[1] > 5) {
       throw new ModelFormatException(source + " is not a pickle of protocol 2 to 5");
     }
-    SafeUnpickler unpickler = new SafeUnpickler(globals, null);
+    SafeUnpickler unpickler = new SafeUnpickler(globals, persistentLoad);
     unpickler.recordBytesOffsets(bytesOffsets);
     try {
       return unpickler.load(new ByteArrayInputStream(bytes), bytes.length);

@@ -51,7 +51,7 @@ public final class NvidiaPickleWriter {
     String source = template.toString();
     byte[] bytes = Files.readAllBytes(template);
     Map<byte[], Integer> payloads = new IdentityHashMap<>();
-    Object top = NvidiaPickleReader.unpickle(bytes, source, PickleGlobals.forModelFiles(), payloads);
+    Object top = NvidiaPickleReader.unpickle(bytes, source, PickleGlobals.forModelFiles(), null, payloads);
     PersistentModule gEma = NvidiaPickleReader.generator(top, source).generator();
     GeneratorConfig templateConfig =
         GeneratorKwargs.parse(gEma.state().get("_init_args"), gEma.state().get("_init_kwargs"));
