@@ -32,6 +32,26 @@ class ConvertCommandTest {
   }
 
   @Test
+  void nvidiaToRosinalityToNvidiaGeneratesIdenticalImages() throws IOException {
+    Path base = ReferenceData.tiny("tiny_base.pkl");
+    Path ros = dir.resolve("base.pt");
+    Path back = dir.resolve("base-again.pkl");
+
+    CliRun toRos = CliRun.of("convert", "--network", base, "--to", "rosinality", ros);
+    CliRun toNvidia = CliRun.of("convert", "--network", ros, "--to", "nvidia", "--template",
+        ReferenceData.tiny("tiny_toon.pkl"), back);
+
+    assertThat(toRos.exitCode()).as(toRos.err()).isZero();
+    assertThat(toRos.out()).contains("load into Generator(32, 32, 2) with its channels table edited");
+    assertThat(toRos.err()).contains("warning: rosinality's generator has no conv_clamp");
+    Tensor original = generate(base, "original");
+    assertThat(generate(ros, "rosinality")).isEqualTo(original);
+    // The rosinality model has no conv_clamp; the tiny template has 256: another architecture.
+    assertThat(toNvidia.exitCode()).isEqualTo(1);
+    assertThat(toNvidia.err()).contains("has another architecture than the model: conv_clamp none (template 256.0)");
+  }
+
+  @Test
   void safetensorsRoundTripIsLossless() throws IOException {
     Path base = ReferenceData.tiny("tiny_base.pkl");
     Path out = dir.resolve("base.safetensors");

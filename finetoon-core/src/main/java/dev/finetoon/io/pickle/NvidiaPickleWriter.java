@@ -16,8 +16,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Writes a generator as an NVIDIA stylegan2-ada-pytorch {@code .pkl}, taking everything but the weights from a
@@ -95,21 +97,40 @@ public final class NvidiaPickleWriter {
 
   /** Compares everything that changes outputs or the tensors; fp16 use and w_avg's training decay do neither. */
   private static void checkSameArchitecture(GeneratorConfig model, GeneratorConfig template, String source) {
-    GeneratorConfig a = withoutTrainingSettings(model);
-    GeneratorConfig b = withoutTrainingSettings(template);
-    if (!a.equals(b)) {
+    MappingConfig mm = model.mapping();
+    MappingConfig tm = template.mapping();
+    SynthesisConfig ms = model.synthesis();
+    SynthesisConfig ts = template.synthesis();
+    Map<String, List<Object>> settings = new LinkedHashMap<>();
+    settings.put("z_dim", List.of(model.zDim(), template.zDim()));
+    settings.put("c_dim", List.of(model.cDim(), template.cDim()));
+    settings.put("w_dim", List.of(model.wDim(), template.wDim()));
+    settings.put("img_resolution", List.of(model.imgResolution(), template.imgResolution()));
+    settings.put("img_channels", List.of(model.imgChannels(), template.imgChannels()));
+    settings.put("mapping num_layers", List.of(mm.numLayers(), tm.numLayers()));
+    settings.put("mapping embed_features", List.of(mm.embedFeatures(), tm.embedFeatures()));
+    settings.put("mapping layer_features", List.of(mm.layerFeatures(), tm.layerFeatures()));
+    settings.put("mapping lr_multiplier", List.of(mm.lrMultiplier(), tm.lrMultiplier()));
+    settings.put("channel_base", List.of(ms.channelBase(), ts.channelBase()));
+    settings.put("channel_max", List.of(ms.channelMax(), ts.channelMax()));
+    settings.put("conv_clamp", List.of(describe(ms.convClamp()), describe(ts.convClamp())));
+    settings.put("architecture", List.of(ms.architecture(), ts.architecture()));
+    settings.put("resample_filter", List.of(ms.resampleFilter(), ts.resampleFilter()));
+    settings.put("use_noise", List.of(ms.useNoise(), ts.useNoise()));
+    List<String> differences = new ArrayList<>();
+    settings.forEach((name, values) -> {
+      if (!values.get(0).equals(values.get(1))) {
+        differences.add(name + " " + values.get(0) + " (template " + values.get(1) + ")");
+      }
+    });
+    if (!differences.isEmpty()) {
       throw new IncompatibleModelsException(
-          "template " + source + " has another architecture than the model: template " + b + ", model " + a);
+          "template " + source + " has another architecture than the model: " + String.join(", ", differences));
     }
   }
 
-  private static GeneratorConfig withoutTrainingSettings(GeneratorConfig c) {
-    MappingConfig m = c.mapping();
-    SynthesisConfig s = c.synthesis();
-    return new GeneratorConfig(c.zDim(), c.cDim(), c.wDim(), c.imgResolution(), c.imgChannels(),
-        new MappingConfig(m.numLayers(), m.embedFeatures(), m.layerFeatures(), m.lrMultiplier(), 0),
-        new SynthesisConfig(s.channelBase(), s.channelMax(), 0, s.convClamp(), s.architecture(), s.resampleFilter(),
-            s.useNoise()));
+  private static String describe(OptionalDouble clamp) {
+    return clamp.isPresent() ? Double.toString(clamp.getAsDouble()) : "none";
   }
 
   /** A template whose tensors share storage would make one tensor's new values overwrite another's. */

@@ -72,7 +72,7 @@ class NvidiaPickleWriterTest {
             "tiny_base.pkl"), out))
         .isInstanceOf(IncompatibleModelsException.class)
         .hasMessageContaining("tiny_base.pkl has another architecture")
-        .hasMessageContaining("channelBase=1024");
+        .hasMessageContaining("channel_base 1024 (template 512)");
     assertThat(out).doesNotExist();
     assertThat(dir).isEmptyDirectory();
   }
