@@ -32,8 +32,8 @@ import java.util.stream.LongStream;
  * 1024² is config-f (channel_base 32768, 18 ws). For each batch size it alternates NVIDIA's stylegan2-ada-pytorch
  * ({@link NvidiaBaseline}, when set up) and finetoon's generator (one ONNX session per block) for {@code --rounds}
  * rounds, A B A B, and prints medians with min–max, the ratio of each pair, and the peak resident memory of both
- * (finetoon's is the JVM's peak so far: run {@code --batches 1} alone for the batch-1 peak). {@code --whole-graph} adds the same network exported as
- * one ONNX graph, timed in the same run.
+ * (finetoon's is the JVM's peak so far: run {@code --batches 1} alone for the batch-1 peak). {@code --whole-graph}
+ * adds the same network exported as one ONNX graph, timed in the same run.
  *
  * <pre>
  * java -Xmx2g -Dnvidia.sg2ada=/tmp/sg2ada -Dnvidia.pkl=/tmp/paper1024.pkl \

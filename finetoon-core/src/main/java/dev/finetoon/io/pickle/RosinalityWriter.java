@@ -36,8 +36,6 @@ import java.util.OptionalInt;
  * <p>Thread-safe: every call works on its own state.
  */
 public final class RosinalityWriter {
-  private static final Global ORDERED_DICT = new Global("collections", "OrderedDict");
-  private static final Global REBUILD_TENSOR = new Global("torch._utils", "_rebuild_tensor_v2");
   private static final Global FLOAT_STORAGE = new Global("torch", "FloatStorage");
 
   private RosinalityWriter() {}
@@ -52,7 +50,7 @@ public final class RosinalityWriter {
     Map<Object, Object> stateItems = new LinkedHashMap<>();
     stateDict.forEach((name, tensor) -> stateItems.put(name, tensor(tensor, storages)));
     Map<Object, Object> checkpoint = new LinkedHashMap<>();
-    checkpoint.put("g_ema", new Reduce(ORDERED_DICT, new Object[0], stateItems, null));
+    checkpoint.put("g_ema", TorchValues.orderedDict(stateItems));
     checkpoint.put("latent_avg", tensor(model.tensor(LayerPlan.W_AVG), storages));
     byte[] pickle = PythonPickler.dump(2, checkpoint);
     List<String> keys = new ArrayList<>();
@@ -84,22 +82,12 @@ public final class RosinalityWriter {
         + " are not rosinality's 512 up to 32 px then 16384·channel_multiplier/size";
   }
 
-  /** {@code _rebuild_tensor_v2(storage, 0, size, stride, False, OrderedDict())} over a storage of its own. */
+  /** A contiguous tensor over a float32 storage of its own, keyed by its index in {@code storages}. */
   private static Reduce tensor(Tensor tensor, List<Tensor> storages) {
     String key = Integer.toString(storages.size());
     storages.add(tensor);
-    int[] shape = tensor.shape();
-    Object[] size = new Object[shape.length];
-    Object[] stride = new Object[shape.length];
-    long step = 1;
-    for (int d = shape.length - 1; d >= 0; d--) {
-      size[d] = shape[d];
-      stride[d] = step;
-      step *= shape[d];
-    }
     PersistentId storage = new PersistentId(new Object[] {"storage", FLOAT_STORAGE, key, "cpu", tensor.size()});
-    Reduce hooks = new Reduce(ORDERED_DICT, new Object[0], null, null);
-    return new Reduce(REBUILD_TENSOR, new Object[] {storage, 0, size, stride, false, hooks}, null, null);
+    return TorchValues.contiguousTensor(storage, tensor.shape());
   }
 
   /** torch names the folder after the file's stem; anything but letters, digits, {@code _-.} becomes {@code _}. */

@@ -39,8 +39,6 @@ public final class GeneratorPickleWriter {
           + "import numpy as np\nimport torch\nfrom torch_utils import persistence\n";
 
   private static final Global PERSISTENT_OBJ = new Global("torch_utils.persistence", "_reconstruct_persistent_obj");
-  private static final Global ORDERED_DICT = new Global("collections", "OrderedDict");
-  private static final Global REBUILD_TENSOR = new Global("torch._utils", "_rebuild_tensor_v2");
   private static final Global REBUILD_PARAMETER = new Global("torch._utils", "_rebuild_parameter");
   private static final Global LOAD_FROM_BYTES = new Global("torch.storage", "_load_from_bytes");
   private static final Global SCALAR = new Global("numpy.core.multiarray", "scalar");
@@ -233,14 +231,14 @@ public final class GeneratorPickleWriter {
       Object[] initArgs, Map<?, ?> initKwargs) {
     Map<Object, Object> state = new LinkedHashMap<>();
     state.put("training", false);
-    state.put("_parameters", orderedDict(parameters));
-    state.put("_buffers", orderedDict(buffers));
+    state.put("_parameters", TorchValues.orderedDict(parameters));
+    state.put("_buffers", TorchValues.orderedDict(buffers));
     state.put("_non_persistent_buffers_set", new HashSet<>());
     for (String hooks : List.of("_backward_hooks", "_is_full_backward_hook", "_forward_hooks", "_forward_pre_hooks",
         "_state_dict_hooks", "_load_state_dict_pre_hooks", "_load_state_dict_post_hooks")) {
-      state.put(hooks, hooks.equals("_is_full_backward_hook") ? null : orderedDict(Map.of()));
+      state.put(hooks, hooks.equals("_is_full_backward_hook") ? null : TorchValues.orderedDict(Map.of()));
     }
-    state.put("_modules", orderedDict(modules));
+    state.put("_modules", TorchValues.orderedDict(modules));
     state.putAll(attributes);
     state.put("_init_args", initArgs);
     state.put("_init_kwargs", initKwargs);
@@ -250,36 +248,22 @@ public final class GeneratorPickleWriter {
   }
 
   private Object parameter(String name) {
-    return new Reduce(REBUILD_PARAMETER, new Object[] {tensor(name), false, orderedDict(Map.of())}, null, null);
+    Object[] args = {tensor(name), false, TorchValues.orderedDict(Map.of())};
+    return new Reduce(REBUILD_PARAMETER, args, null, null);
   }
 
   /** A contiguous float32 tensor over a storage of its own, as {@code torch.Tensor.__reduce_ex__} writes it. */
   private Object tensor(String name) {
     Tensor t = model.tensor(name);
-    int[] shape = t.shape();
-    Object[] size = new Object[shape.length];
-    Object[] stride = new Object[shape.length];
-    long step = 1;
-    for (int d = shape.length - 1; d >= 0; d--) {
-      size[d] = shape[d];
-      stride[d] = step;
-      step *= shape[d];
-    }
     String key = Long.toString(nextStorageKey += 512);
     byte[] stream = storageStream("FloatStorage", t.size(), t.toLittleEndianBytes(), key);
-    Object storage = new Reduce(LOAD_FROM_BYTES, new Object[] {stream}, null, null);
-    Object[] args = {storage, 0, size, stride, false, orderedDict(Map.of())};
-    return new Reduce(REBUILD_TENSOR, args, null, null);
+    return TorchValues.contiguousTensor(new Reduce(LOAD_FROM_BYTES, new Object[] {stream}, null, null), t.shape());
   }
 
   /** {@code numpy.float64(value)}: {@code numpy.core.multiarray.scalar(dtype('f8'), <8 bytes>)}. */
   private static Reduce float64(double value) {
     byte[] bytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(value).array();
     return new Reduce(SCALAR, new Object[] {FLOAT64, bytes}, null, null);
-  }
-
-  private static Reduce orderedDict(Map<?, ?> items) {
-    return new Reduce(ORDERED_DICT, new Object[0], items, null);
   }
 
   /** A Python int where the value is integral (as NVIDIA's configurations write them), else a float. */
