@@ -68,6 +68,15 @@ public final class NpyFile {
     out.write(array.toLittleEndianBytes());
   }
 
+  /**
+   * Writes the header of a C-order array of {@code shape}, for a caller that then writes its data itself, e.g. batch
+   * by batch; throws {@link ModelFormatException} for arrays numpy files from finetoon cannot hold (over 2^31-1
+   * elements or 2 GiB).
+   */
+  public static void writeHeader(OutputStream out, NpyDType dtype, int... shape) throws IOException {
+    out.write(NpyHeader.checked(dtype, java.util.Arrays.stream(shape).asLongStream().toArray(), "the array").encode());
+  }
+
   /** Reads exactly {@code n} bytes, allocating {@code firstChunk} and doubling only while data keeps coming. */
   private static byte[] readData(InputStream in, int n, int firstChunk, String source) throws IOException {
     byte[] data = new byte[firstChunk];

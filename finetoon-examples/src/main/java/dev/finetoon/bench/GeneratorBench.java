@@ -16,69 +16,159 @@ import dev.finetoon.onnx.SessionSettings;
 import dev.finetoon.seed.NumpyRandomState;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.IntConsumer;
 import java.util.stream.LongStream;
 
 /**
- * Times generation on a full-size random-weight 256² generator (the configuration of NVIDIA's ffhq-res256 transfer
- * source: z = w = 512, 8 mapping layers, channel_base 16384, channel_max 512, conv_clamp 256) at batch 1 and 8.
- * Prints img/s of finetoon's generator (one ONNX session per block), of the same network exported as one whole graph
- * (the baseline measured in the same run), the ratio to NVIDIA's stylegan2-ada-pytorch on this 2-core machine
- * (3.0 img/s at batch 1, 2.2 at batch 8, measured with NVIDIA's code), and peak resident memory.
+ * Times generation on a full-size random-weight generator at batch 1 and 8: 256² is the configuration of NVIDIA's
+ * ffhq-res256 transfer source (z = w = 512, 8 mapping layers, channel_base 16384, channel_max 512, conv_clamp 256),
+ * 1024² is config-f (channel_base 32768, 18 ws). For each batch size it alternates NVIDIA's stylegan2-ada-pytorch
+ * ({@link NvidiaBaseline}, when set up) and finetoon's generator (one ONNX session per block) for {@code --rounds}
+ * rounds, A B A B, and prints medians with min–max, the ratio of each pair, and the peak resident memory of both
+ * (finetoon's is the JVM's peak so far: run {@code --batches 1} alone for the batch-1 peak). {@code --whole-graph}
+ * adds the same network exported as one ONNX graph, timed in the same run.
  *
  * <pre>
- * java -cp finetoon-examples/target/finetoon.jar dev.finetoon.bench.GeneratorBench [seconds per row]
+ * java -Xmx2g -Dnvidia.sg2ada=/tmp/sg2ada -Dnvidia.pkl=/tmp/paper1024.pkl \
+ *     -cp finetoon-examples/target/finetoon.jar dev.finetoon.bench.GeneratorBench --resolution 1024 --seconds 20
  * </pre>
  */
 public final class GeneratorBench {
-  private static final double NVIDIA_BATCH1 = 3.0;
-  private static final double NVIDIA_BATCH8 = 2.2;
-
   private GeneratorBench() {}
 
   /** The ffhq-res256 generator's configuration. */
   static GeneratorConfig ffhq256() {
-    return GeneratorConfig.builder(512, 512, 256)
+    return config(256, 16384);
+  }
+
+  /** config-f at 1024², as NVIDIA's 1024² FFHQ generators and {@code make_model.py ... 1024}. */
+  static GeneratorConfig configF1024() {
+    return config(1024, 32768);
+  }
+
+  private static GeneratorConfig config(int resolution, int channelBase) {
+    return GeneratorConfig.builder(512, 512, resolution)
         .mapping(MappingConfig.defaults(512, 0))
-        .synthesis(
-            new SynthesisConfig(16384, 512, 4, OptionalDouble.of(256), "skip", List.of(1.0, 3.0, 3.0, 1.0), true))
+        .synthesis(new SynthesisConfig(
+            channelBase, 512, 4, OptionalDouble.of(256), "skip", List.of(1.0, 3.0, 3.0, 1.0), true))
         .build();
   }
 
-  public static void main(String[] args) throws Exception {
-    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 20;
-    StyleGanModel model = RandomModels.create(ffhq256(), 1);
-    System.out.printf("model: random-weight 256² StyleGAN2-ADA (z=w=512, 8 mapping layers, channel_base 16384), "
-        + "%d cores, %.0f s per row%n", Runtime.getRuntime().availableProcessors(), seconds);
-    Path exported = Files.createTempDirectory("finetoon-bench");
-    OnnxGenerator.export(model, exported);
-    System.out.printf("%-6s %-18s %-22s %-16s %-12s %-13s%n",
-        "batch", "finetoon img/s", "whole-graph img/s", "vs whole graph", "vs NVIDIA", "peak RSS MiB");
-    try (OnnxGenerator g = OnnxGenerator.open(model, SessionSettings.defaults());
-        OnnxSession whole = OnnxSession.open(exported.resolve("generator.onnx"), SessionSettings.defaults())) {
-      for (int batch : new int[] {1, 8}) {
-        List<Long> seeds = LongStream.range(0, batch).boxed().toList();
-        Tensor z = NumpyRandomState.latents(seeds, 512);
-        double ours =
-            imagesPerSecond(batch, seconds, n -> g.synthesis(g.mapping(z, null, Truncation.of(0.7)), Noise.CONST));
-        Map<String, Tensor> inputs = wholeGraphInputs(model, z);
-        double baseline = imagesPerSecond(batch, seconds, n -> whole.run(inputs));
-        double nvidia = batch == 1 ? NVIDIA_BATCH1 : NVIDIA_BATCH8;
-        System.out.printf("%-6d %-18.2f %-22.2f %-16s %-12s %-13d%n", batch, ours, baseline,
-            String.format("%.2fx", ours / baseline), String.format("%.2fx", ours / nvidia), PeakMemory.peakMiB());
-      }
-    } finally {
-      try (var files = Files.list(exported)) {
-        for (Path f : files.toList()) {
-          Files.delete(f);
+  /**
+   * The command line: {@code --resolution 256|1024}, {@code --seconds} per finetoon row, {@code --rounds},
+   * {@code --batches 1,8}, {@code --threads} and {@code --nvidia-repeats} for NVIDIA's runs, {@code --whole-graph}.
+   */
+  private record Options(int resolution, double seconds, int rounds, int threads, int nvidiaRepeats,
+      List<Integer> batches, boolean wholeGraph) {
+    static Options parse(String[] args) {
+      Map<String, String> values = new LinkedHashMap<>();
+      boolean whole = false;
+      for (int i = 0; i < args.length; i++) {
+        if (args[i].equals("--whole-graph")) {
+          whole = true;
+        } else if (args[i].startsWith("--") && i + 1 < args.length) {
+          values.put(args[i].substring(2), args[++i]);
+        } else {
+          throw new IllegalArgumentException("unknown argument " + args[i]);
         }
       }
-      Files.delete(exported);
+      return new Options(Integer.parseInt(values.getOrDefault("resolution", "256")),
+          Double.parseDouble(values.getOrDefault("seconds", "20")),
+          Integer.parseInt(values.getOrDefault("rounds", "2")),
+          Integer.parseInt(values.getOrDefault("threads", "2")),
+          Integer.parseInt(values.getOrDefault("nvidia-repeats", "3")),
+          Arrays.stream(values.getOrDefault("batches", "1,8").split(",")).map(Integer::valueOf).toList(), whole);
     }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options = Options.parse(args);
+    GeneratorConfig config = switch (options.resolution()) {
+      case 256 -> ffhq256();
+      case 1024 -> configF1024();
+      default -> throw new IllegalArgumentException("--resolution must be 256 or 1024");
+    };
+    StyleGanModel model = RandomModels.create(config, 1);
+    System.out.printf("model: random-weight %d² StyleGAN2-ADA (z=w=512, 8 mapping layers, channel_base %d, %d ws), "
+            + "%d cores, %.0f s per finetoon row, %d rounds A B A B%n", options.resolution(),
+        config.synthesis().channelBase(), config.numWs(), Runtime.getRuntime().availableProcessors(),
+        options.seconds(), options.rounds());
+    Optional<NvidiaBaseline> nvidia = NvidiaBaseline.configured();
+    nvidia.ifPresent(n -> System.out.println("NVIDIA baseline: " + n + ", " + options.threads() + " threads, "
+        + options.nvidiaRepeats() + " timed batches per run"));
+    Path exported = options.wholeGraph() ? Files.createTempDirectory("finetoon-bench") : null;
+    if (exported != null) {
+      OnnxGenerator.export(model, exported);
+    }
+    System.out.printf("%-6s %-24s %-24s %-26s %-14s %-14s %s%n", "batch", "finetoon img/s", "NVIDIA img/s",
+        "finetoon/NVIDIA (pairs)", "finetoon MiB", "NVIDIA MiB", exported != null ? "whole-graph img/s" : "");
+    try (OnnxGenerator g = OnnxGenerator.open(model, SessionSettings.defaults());
+        OnnxSession whole = exported != null
+            ? OnnxSession.open(exported.resolve("generator.onnx"), SessionSettings.defaults()) : null) {
+      for (int batch : options.batches()) {
+        List<Long> seeds = LongStream.range(0, batch).boxed().toList();
+        Tensor z = NumpyRandomState.latents(seeds, 512);
+        List<Double> ours = new ArrayList<>();
+        List<NvidiaBaseline.Run> theirs = new ArrayList<>();
+        for (int round = 0; round < options.rounds(); round++) {
+          if (nvidia.isPresent()) {
+            theirs.add(nvidia.get().run(batch, options.nvidiaRepeats(), options.threads()));
+          }
+          ours.add(imagesPerSecond(batch, options.seconds(),
+              n -> g.synthesis(g.mapping(z, null, Truncation.of(0.7)), Noise.CONST)));
+        }
+        String wholeRate = "";
+        if (whole != null) {
+          Map<String, Tensor> inputs = wholeGraphInputs(model, z);
+          wholeRate = String.format("%.2f", imagesPerSecond(batch, options.seconds(), n -> whole.run(inputs)));
+        }
+        List<Double> nvidiaRates = theirs.stream().map(NvidiaBaseline.Run::imagesPerSecond).toList();
+        System.out.printf("%-6d %-24s %-24s %-26s %-14d %-14s %s%n", batch, spread(ours),
+            nvidia.isPresent() ? spread(nvidiaRates) : "not set up", ratios(ours, nvidiaRates),
+            PeakMemory.peakMiB(), nvidia.isPresent() ? theirs.stream().mapToLong(NvidiaBaseline.Run::peakMiB).max()
+                .getAsLong() : "-", wholeRate);
+      }
+    } finally {
+      if (exported != null) {
+        try (var files = Files.list(exported)) {
+          for (Path f : files.toList()) {
+            Files.delete(f);
+          }
+        }
+        Files.delete(exported);
+      }
+    }
+  }
+
+  /** {@code median (min–max)}. */
+  private static String spread(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    return String.format("%.3f (%.3f–%.3f)", median(sorted), sorted.get(0), sorted.get(sorted.size() - 1));
+  }
+
+  /** The ratio of the medians and each pair's ratio, or a dash without a baseline. */
+  private static String ratios(List<Double> ours, List<Double> theirs) {
+    if (theirs.isEmpty()) {
+      return "-";
+    }
+    StringBuilder pairs = new StringBuilder();
+    for (int i = 0; i < ours.size(); i++) {
+      pairs.append(i == 0 ? "" : " ").append(String.format("%.2f", ours.get(i) / theirs.get(i)));
+    }
+    double ratio = median(ours.stream().sorted().toList()) / median(theirs.stream().sorted().toList());
+    return String.format("%.2fx (%s)", ratio, pairs);
+  }
+
+  private static double median(List<Double> sorted) {
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** The exported graph's inputs for these latents: ψ 0.7 on every w, the model's const noise. */

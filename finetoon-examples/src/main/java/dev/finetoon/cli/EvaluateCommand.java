@@ -159,7 +159,7 @@ final class EvaluateCommand extends CliCommand {
       progress(detect ? "descriptors of the face detected in each image"
           : "descriptors of face-api's crop at its FFHQ place in each image");
       progress("seed  identity distance");
-      for (List<Long> batch : Lists.partition(seedList, BatchRenderer.BATCH_SIZE)) {
+      for (List<Long> batch : Lists.partition(seedList, humans.batchSize())) {
         List<BufferedImage> humanImages = Images.toImages(humans.images(batch));
         List<BufferedImage> toonImages = Images.toImages(toons.images(batch));
         for (int i = 0; i < batch.size(); i++) {

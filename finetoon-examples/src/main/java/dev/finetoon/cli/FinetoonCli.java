@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       EvaluateCommand.class,
       InfoCommand.class,
       ExportOnnxCommand.class,
+      ConvertCommand.class,
       FineTuneCommand.class,
       DemoCommand.class,
       ProjectCommand.class,

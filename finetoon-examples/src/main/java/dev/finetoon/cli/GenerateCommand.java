@@ -10,7 +10,9 @@ import dev.finetoon.Tensor;
 import dev.finetoon.Truncation;
 import dev.finetoon.image.Images;
 import dev.finetoon.io.ModelFiles;
+import dev.finetoon.io.AtomicFiles;
 import dev.finetoon.io.NpyArray;
+import dev.finetoon.io.NpyDType;
 import dev.finetoon.io.NpyFile;
 import dev.finetoon.io.NpzFile;
 import dev.finetoon.model.GeneratorConfig;
@@ -20,7 +22,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -119,14 +120,14 @@ final class GenerateCommand extends CliCommand {
       BatchRenderer renderer = new BatchRenderer(generator, truncation, Noise.of(noiseMode, noiseSeed), label);
       if (seeds != null) {
         List<String> names = seeds.stream().map(GenerateCommand::seedFileName).toList();
-        render(renderer, names, (from, to) -> renderer.ws(seeds.subList(from, to)));
+        render(renderer, model.config(), names, (from, to) -> renderer.ws(seeds.subList(from, to)));
       } else {
         if (psi != 1 || cutoff != null) {
           warn("--trunc and --trunc-cutoff do not apply to projected ws");
         }
         List<String> names =
             IntStream.range(0, projected.dim(0)).mapToObj(i -> String.format("proj%02d.png", i)).toList();
-        render(renderer, names, projected::slice);
+        render(renderer, model.config(), names, projected::slice);
       }
     }
   }
@@ -136,34 +137,47 @@ final class GenerateCommand extends CliCommand {
     return String.format("seed%04d.png", seed);
   }
 
-  private void render(BatchRenderer renderer, List<String> names, BiFunction<Integer, Integer, Tensor> wsOf)
+  /**
+   * Renders batch by batch; the {@code .npy} files are written as the batches come, so memory stays that of one
+   * batch however many images there are.
+   */
+  private void render(
+      BatchRenderer renderer, GeneratorConfig config, List<String> names, BiFunction<Integer, Integer, Tensor> wsOf)
       throws IOException {
-    List<Tensor> allWs = new ArrayList<>();
-    List<Tensor> allImages = new ArrayList<>();
     int n = names.size();
-    for (int from = 0; from < n; from += BatchRenderer.BATCH_SIZE) {
-      Tensor ws = wsOf.apply(from, Math.min(n, from + BatchRenderer.BATCH_SIZE));
-      Tensor images = renderer.images(ws);
-      List<BufferedImage> pngs = Images.toImages(images);
-      for (int i = 0; i < pngs.size(); i++) {
-        Path file = outdir.resolve(names.get(from + i));
-        Images.writePng(pngs.get(i), file);
-        progress("[" + (from + i + 1) + "/" + n + "] " + file);
+    int r = config.imgResolution();
+    try (AtomicFiles.Pending images = npy != null ? AtomicFiles.open(npy) : null;
+        AtomicFiles.Pending ws = wsNpy != null ? AtomicFiles.open(wsNpy) : null) {
+      if (images != null) {
+        NpyFile.writeHeader(images.stream(), NpyDType.FLOAT32, n, config.imgChannels(), r, r);
       }
-      if (wsNpy != null) {
-        allWs.add(ws);
+      if (ws != null) {
+        NpyFile.writeHeader(ws.stream(), NpyDType.FLOAT32, n, config.numWs(), config.wDim());
       }
-      if (npy != null) {
-        allImages.add(images);
+      for (int from = 0; from < n; from += renderer.batchSize()) {
+        Tensor batchWs = wsOf.apply(from, Math.min(n, from + renderer.batchSize()));
+        Tensor batchImages = renderer.images(batchWs);
+        List<BufferedImage> pngs = Images.toImages(batchImages);
+        for (int i = 0; i < pngs.size(); i++) {
+          Path file = outdir.resolve(names.get(from + i));
+          Images.writePng(pngs.get(i), file);
+          progress("[" + (from + i + 1) + "/" + n + "] " + file);
+        }
+        if (ws != null) {
+          ws.stream().write(batchWs.toLittleEndianBytes());
+        }
+        if (images != null) {
+          images.stream().write(batchImages.toLittleEndianBytes());
+        }
       }
-    }
-    if (wsNpy != null) {
-      NpyFile.write(wsNpy, NpyArray.of(Tensor.concat(allWs.toArray(Tensor[]::new))));
-      out().println("ws: " + wsNpy);
-    }
-    if (npy != null) {
-      NpyFile.write(npy, NpyArray.of(Tensor.concat(allImages.toArray(Tensor[]::new))));
-      out().println("images: " + npy);
+      if (ws != null) {
+        ws.commit();
+        out().println("ws: " + wsNpy);
+      }
+      if (images != null) {
+        images.commit();
+        out().println("images: " + npy);
+      }
     }
   }
 

@@ -48,6 +48,32 @@ public final class NvidiaPickleReader {
     if (TensorFlowPickleReader.isNetworkTuple(top)) {
       return TensorFlowPickleReader.read((Object[]) top, source, bytes.length);
     }
+    Found found = generator(top, source);
+    PersistentModule g = found.generator();
+    GeneratorConfig config = StyleGan3RepoGenerators.withLayerClamp(g,
+        GeneratorKwargs.parse(g.state().get("_init_args"), g.state().get("_init_kwargs")));
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    for (Map.Entry<String, TensorRef> e : tensorRefs(g, bytes.length).entrySet()) {
+      tensors.put(e.getKey(), e.getValue().toTensor(e.getKey()));
+    }
+    try {
+      return StyleGanModel.of(config, tensors, ImmutableMap.of("source", source, "format", found.format()));
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(source + ": " + e.getMessage() + describeSynthesis(g), e);
+    }
+  }
+
+  /**
+   * The generator of an unpickled file and how it came ({@code nvidia-snapshot}, {@code nvidia-generator}, or
+   * {@code stylegan3-repo-…} for the StyleGAN3 repository's StyleGAN2 generators).
+   */
+  record Found(String format, PersistentModule generator) {}
+
+  /**
+   * The generator finetoon reads from an unpickled file: a snapshot's {@code G_ema}, or a bare Generator; StyleGAN3
+   * (alias-free) generators are refused.
+   */
+  static Found generator(Object top, String source) throws ModelFormatException {
     String format;
     Object generator;
     if (top instanceof PersistentModule module) {
@@ -72,22 +98,37 @@ public final class NvidiaPickleReader {
     if (StyleGan3RepoGenerators.isStyleGan3Repository(g)) {
       format = format.replace("nvidia-", "stylegan3-repo-");
     }
-    GeneratorConfig config = GeneratorKwargs.parse(g.state().get("_init_args"), g.state().get("_init_kwargs"));
-    Map<String, Tensor> tensors = new TensorWalk(bytes.length).collect(g);
-    config = StyleGan3RepoGenerators.withLayerClamp(g, config);
-    try {
-      return StyleGanModel.of(config, tensors, ImmutableMap.of("source", source, "format", format));
-    } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(source + ": " + e.getMessage() + describeSynthesis(g), e);
-    }
+    return new Found(format, g);
+  }
+
+  /**
+   * A module's parameters and buffers by {@code state_dict} name, checked to form a tree and to hold together no more
+   * elements than {@code maxElements} (the file's size).
+   */
+  static Map<String, TensorRef> tensorRefs(PersistentModule module, long maxElements) throws ModelFormatException {
+    return new TensorWalk(maxElements).collect(module);
   }
 
   static Object unpickle(byte[] bytes, String source, PickleGlobals globals) throws ModelFormatException {
-    return unpickle(bytes, source, globals, null);
+    return unpickle(bytes, source, globals, null, null);
   }
 
   /** Unpickles with a persistent-id loader (torch.save archives), or none. */
   static Object unpickle(byte[] bytes, String source, PickleGlobals globals, Function<Object, Object> persistentLoad)
+      throws ModelFormatException {
+    return unpickle(bytes, source, globals, persistentLoad, null);
+  }
+
+  /**
+   * Unpickles a whole file; where {@code bytesOffsets} is given, records there the file offset of every
+   * {@code bytes} object's payload.
+   */
+  static Object unpickle(
+      byte[] bytes,
+      String source,
+      PickleGlobals globals,
+      Function<Object, Object> persistentLoad,
+      Map<byte[], Integer> bytesOffsets)
       throws ModelFormatException {
     if (bytes.length >= 2 && bytes[0] == 'P' && bytes[1] == 'K') {
       throw new ModelFormatException(source + " is a zip archive (a torch.save file?), not an NVIDIA pickle");
@@ -96,6 +137,7 @@ public final class NvidiaPickleReader {
       throw new ModelFormatException(source + " is not a pickle of protocol 2 to 5");
     }
     SafeUnpickler unpickler = new SafeUnpickler(globals, persistentLoad);
+    unpickler.recordBytesOffsets(bytesOffsets);
     try {
       return unpickler.load(new ByteArrayInputStream(bytes), bytes.length);
     } catch (PickleFailure e) {
@@ -124,7 +166,7 @@ public final class NvidiaPickleReader {
    */
   private static final class TensorWalk {
     private static final int MAX_DEPTH = 32;
-    private final Map<String, Tensor> out = new LinkedHashMap<>();
+    private final Map<String, TensorRef> out = new LinkedHashMap<>();
     private final Set<PersistentModule> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     private final long maxElements;
     private long elements;
@@ -133,7 +175,7 @@ public final class NvidiaPickleReader {
       this.maxElements = maxElements;
     }
 
-    Map<String, Tensor> collect(PersistentModule generator) throws ModelFormatException {
+    Map<String, TensorRef> collect(PersistentModule generator) throws ModelFormatException {
       seen.add(generator);
       visit(generator, "", 0);
       return out;
@@ -144,13 +186,12 @@ public final class NvidiaPickleReader {
         for (Map.Entry<?, ?> e : mapAt(module, slot).entrySet()) {
           String name = prefix + e.getKey();
           if (e.getValue() instanceof TensorRef ref) {
-            Tensor tensor = ref.toTensor(name);
-            elements += tensor.size();
+            elements += ref.elementCount(name);
             if (elements > maxElements) {
               throw new ModelFormatException("tensors up to " + name + " hold " + elements
                   + " elements, more than the file's " + maxElements + " bytes can store: they overlap in storage");
             }
-            out.put(name, tensor);
+            out.put(name, ref);
           } else if (e.getValue() != null) {
             throw new ModelFormatException(name + " is " + GeneratorKwargs.describe(e.getValue()) + ", not a tensor");
           }

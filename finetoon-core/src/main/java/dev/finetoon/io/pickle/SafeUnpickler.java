@@ -31,10 +31,19 @@ final class SafeUnpickler extends Unpickler {
   private final Function<Object, Object> persistentLoad;
   private ByteArrayInputStream source;
   private int sourceLength;
+  private Map<byte[], Integer> bytesOffsets;
 
   SafeUnpickler(PickleGlobals globals, Function<Object, Object> persistentLoad) {
     this.globals = globals;
     this.persistentLoad = persistentLoad;
+  }
+
+  /**
+   * From now on, records in {@code offsets} (by identity) the input offset where each {@code bytes} object's payload
+   * starts, so that a writer can patch the payloads in a copy of the input; {@code null} stops recording.
+   */
+  void recordBytesOffsets(Map<byte[], Integer> offsets) {
+    this.bytesOffsets = offsets;
   }
 
   /** Loads one pickle from {@code in}, leaving it positioned after the STOP opcode. */
@@ -121,7 +130,19 @@ final class SafeUnpickler extends Unpickler {
       case Opcodes.BINBYTES8, Opcodes.BINUNICODE8, Opcodes.BYTEARRAY8, Opcodes.FRAME -> checkLength(8);
       default -> {}
     }
-    return super.dispatch(key);
+    int prefix = switch (key) {
+      case Opcodes.SHORT_BINBYTES -> 1;
+      case Opcodes.BINBYTES -> 4;
+      case Opcodes.BINBYTES8 -> 8;
+      default -> -1;
+    };
+    if (bytesOffsets == null || prefix < 0) {
+      return super.dispatch(key);
+    }
+    int payload = sourceLength - source.available() + prefix;
+    Object result = super.dispatch(key);
+    bytesOffsets.put((byte[]) stack.peek(), payload);
+    return result;
   }
 
   @Override

@@ -21,7 +21,17 @@ record TensorRef(TorchStorage storage, long offset, int[] size, long[] stride) i
     return toTensor(name);
   }
 
-  Tensor toTensor(String name) throws ModelFormatException {
+  /** Receives each element of a view: its index in C order and its index in the storage. */
+  @FunctionalInterface
+  interface ElementVisitor {
+    void visit(int element, int storageIndex);
+  }
+
+  /**
+   * The number of elements of the view, after checking that sizes and strides are not negative, that it holds at
+   * most 2^31-1 elements and that it lies inside its storage.
+   */
+  int elementCount(String name) throws ModelFormatException {
     long count = 1;
     long last = offset;
     for (int d = 0; d < size.length; d++) {
@@ -41,26 +51,35 @@ record TensorRef(TorchStorage storage, long offset, int[] size, long[] stride) i
       throw new ModelFormatException(
           "tensor " + name + " " + this + " reaches element " + last + " of a storage of " + storage.numel());
     }
-    float[] values = new float[(int) count];
-    if (count == 0) {
+    return (int) count;
+  }
+
+  Tensor toTensor(String name) throws ModelFormatException {
+    float[] values = new float[elementCount(name)];
+    if (values.length == 0) {
       return Tensor.adopt(values, size.clone()); // PyTorch accepts an empty view at any offset: it reads nothing
     }
     if (isContiguous() && storage.type() == StorageType.FLOAT) {
       storage.data().asFloatBuffer().get((int) offset, values);
-      return Tensor.adopt(values, size.clone());
+    } else {
+      forEachElement(values.length, (i, at) -> values[i] = storage.type().read(storage.data(), at));
     }
+    return Tensor.adopt(values, size.clone());
+  }
+
+  /** Visits the {@code count} elements of a view checked by {@link #elementCount}, in C order. */
+  void forEachElement(int count, ElementVisitor visitor) {
     int[] index = new int[size.length];
-    for (int i = 0; i < values.length; i++) {
+    for (int i = 0; i < count; i++) {
       long at = offset;
       for (int d = 0; d < size.length; d++) {
         at += index[d] * stride[d];
       }
-      values[i] = storage.type().read(storage.data(), (int) at);
+      visitor.visit(i, (int) at);
       for (int d = size.length - 1; d >= 0 && ++index[d] == size[d]; d--) {
         index[d] = 0;
       }
     }
-    return Tensor.adopt(values, size.clone());
   }
 
   private boolean isContiguous() {

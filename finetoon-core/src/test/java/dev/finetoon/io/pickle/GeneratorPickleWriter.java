@@ -1,6 +1,9 @@
 package dev.finetoon.io.pickle;
 
 import dev.finetoon.Tensor;
+import dev.finetoon.io.pickle.PythonPickler.Global;
+import dev.finetoon.io.pickle.PythonPickler.PersistentId;
+import dev.finetoon.io.pickle.PythonPickler.Reduce;
 import dev.finetoon.model.DenseLayer;
 import dev.finetoon.model.GeneratorConfig;
 import dev.finetoon.model.ModulatedConv;
@@ -10,16 +13,12 @@ import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes a {@link StyleGanModel} as stylegan2-ada-pytorch pickles it, for tests and fuzz seeds that need a complete
@@ -30,9 +29,7 @@ import java.util.Set;
  * state a module's {@code __dict__} (the {@code OrderedDict}s of {@code torch.nn.Module}, the network's attributes
  * with numpy float64 gains, {@code _init_args}, {@code _init_kwargs}), parameters as {@code _rebuild_parameter} of
  * {@code _rebuild_tensor_v2} of {@code torch.storage._load_from_bytes} of a legacy {@code torch.save} stream. The
- * opcodes are those of CPython's pickler: its memo (every string, tuple, container, global and reduced object; strings
- * by value, as CPython's interned names), its choice of opcode per value and batch size, {@code GLOBAL} and
- * {@code BINPUT} up to protocol 3, {@code STACK_GLOBAL}, {@code MEMOIZE} and 64 KiB frames from 4. Only the embedded
+ * opcodes are CPython's ({@link PythonPickler}). Only the embedded
  * network source is a short stand-in for NVIDIA's 37 kB {@code networks.py}.
  */
 public final class GeneratorPickleWriter {
@@ -42,24 +39,11 @@ public final class GeneratorPickleWriter {
           + "import numpy as np\nimport torch\nfrom torch_utils import persistence\n";
 
   private static final Global PERSISTENT_OBJ = new Global("torch_utils.persistence", "_reconstruct_persistent_obj");
-  private static final Global ORDERED_DICT = new Global("collections", "OrderedDict");
-  private static final Global REBUILD_TENSOR = new Global("torch._utils", "_rebuild_tensor_v2");
   private static final Global REBUILD_PARAMETER = new Global("torch._utils", "_rebuild_parameter");
   private static final Global LOAD_FROM_BYTES = new Global("torch.storage", "_load_from_bytes");
   private static final Global SCALAR = new Global("numpy.core.multiarray", "scalar");
   private static final Global DTYPE = new Global("numpy", "dtype");
-  private static final Global SET = new Global("builtins", "set");
   private static final BigInteger TORCH_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
-  private static final int FRAME_TARGET = 64 * 1024;
-
-  /** A Python global, {@code module.name}. */
-  record Global(String module, String name) {}
-
-  /** {@code func(*args)}, then the items of a dict subclass, then {@code BUILD} with {@code state} (if not null). */
-  record Reduce(Global func, Object[] args, Map<?, ?> items, Object state) {}
-
-  /** A persistent id: the pickler writes {@code pid} and {@code BINPERSID} in place of the object. */
-  record PersistentId(Object pid) {}
 
   /** numpy's float64 dtype: one object, as in numpy, so pickled once and then fetched from the memo. */
   private static final Reduce FLOAT64 =
@@ -78,7 +62,7 @@ public final class GeneratorPickleWriter {
 
   /** A bare pickled {@code Generator}, as the Fine-Tooning notebooks save them, in protocol 3 or 4. */
   public static byte[] generator(StyleGanModel model, int protocol) {
-    return new Pickler(protocol).dump(new GeneratorPickleWriter(model).generator());
+    return PythonPickler.dump(protocol, new GeneratorPickleWriter(model).generator());
   }
 
   /**
@@ -97,7 +81,7 @@ public final class GeneratorPickleWriter {
     snapshot.put("G_ema", new GeneratorPickleWriter(gEma).generator());
     snapshot.put("augment_pipe", null);
     snapshot.put("training_set_kwargs", null);
-    return new Pickler(3).dump(snapshot);
+    return PythonPickler.dump(3, snapshot);
   }
 
   /**
@@ -110,11 +94,11 @@ public final class GeneratorPickleWriter {
         dict("protocol_version", 1001, "little_endian", true, "type_sizes", dict("short", 2, "int", 4, "long", 4));
     Object pid = new Object[] {"storage", new Global("torch", storageType), key, "cuda:0", numel, null};
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(new Pickler(2).dump(TORCH_MAGIC));
-    out.writeBytes(new Pickler(2).dump(1001));
-    out.writeBytes(new Pickler(2).dump(sysInfo));
-    out.writeBytes(new Pickler(2).dump(new PersistentId(pid)));
-    out.writeBytes(new Pickler(2).dump(List.of(key)));
+    out.writeBytes(PythonPickler.dump(2, TORCH_MAGIC));
+    out.writeBytes(PythonPickler.dump(2, 1001));
+    out.writeBytes(PythonPickler.dump(2, sysInfo));
+    out.writeBytes(PythonPickler.dump(2, new PersistentId(pid)));
+    out.writeBytes(PythonPickler.dump(2, List.of(key)));
     out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(numel).array());
     out.writeBytes(data);
     return out.toByteArray();
@@ -247,14 +231,14 @@ public final class GeneratorPickleWriter {
       Object[] initArgs, Map<?, ?> initKwargs) {
     Map<Object, Object> state = new LinkedHashMap<>();
     state.put("training", false);
-    state.put("_parameters", orderedDict(parameters));
-    state.put("_buffers", orderedDict(buffers));
+    state.put("_parameters", TorchValues.orderedDict(parameters));
+    state.put("_buffers", TorchValues.orderedDict(buffers));
     state.put("_non_persistent_buffers_set", new HashSet<>());
     for (String hooks : List.of("_backward_hooks", "_is_full_backward_hook", "_forward_hooks", "_forward_pre_hooks",
         "_state_dict_hooks", "_load_state_dict_pre_hooks", "_load_state_dict_post_hooks")) {
-      state.put(hooks, hooks.equals("_is_full_backward_hook") ? null : orderedDict(Map.of()));
+      state.put(hooks, hooks.equals("_is_full_backward_hook") ? null : TorchValues.orderedDict(Map.of()));
     }
-    state.put("_modules", orderedDict(modules));
+    state.put("_modules", TorchValues.orderedDict(modules));
     state.putAll(attributes);
     state.put("_init_args", initArgs);
     state.put("_init_kwargs", initKwargs);
@@ -264,36 +248,22 @@ public final class GeneratorPickleWriter {
   }
 
   private Object parameter(String name) {
-    return new Reduce(REBUILD_PARAMETER, new Object[] {tensor(name), false, orderedDict(Map.of())}, null, null);
+    Object[] args = {tensor(name), false, TorchValues.orderedDict(Map.of())};
+    return new Reduce(REBUILD_PARAMETER, args, null, null);
   }
 
   /** A contiguous float32 tensor over a storage of its own, as {@code torch.Tensor.__reduce_ex__} writes it. */
   private Object tensor(String name) {
     Tensor t = model.tensor(name);
-    int[] shape = t.shape();
-    Object[] size = new Object[shape.length];
-    Object[] stride = new Object[shape.length];
-    long step = 1;
-    for (int d = shape.length - 1; d >= 0; d--) {
-      size[d] = shape[d];
-      stride[d] = step;
-      step *= shape[d];
-    }
     String key = Long.toString(nextStorageKey += 512);
     byte[] stream = storageStream("FloatStorage", t.size(), t.toLittleEndianBytes(), key);
-    Object storage = new Reduce(LOAD_FROM_BYTES, new Object[] {stream}, null, null);
-    Object[] args = {storage, 0, size, stride, false, orderedDict(Map.of())};
-    return new Reduce(REBUILD_TENSOR, args, null, null);
+    return TorchValues.contiguousTensor(new Reduce(LOAD_FROM_BYTES, new Object[] {stream}, null, null), t.shape());
   }
 
   /** {@code numpy.float64(value)}: {@code numpy.core.multiarray.scalar(dtype('f8'), <8 bytes>)}. */
   private static Reduce float64(double value) {
     byte[] bytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(value).array();
     return new Reduce(SCALAR, new Object[] {FLOAT64, bytes}, null, null);
-  }
-
-  private static Reduce orderedDict(Map<?, ?> items) {
-    return new Reduce(ORDERED_DICT, new Object[0], items, null);
   }
 
   /** A Python int where the value is integral (as NVIDIA's configurations write them), else a float. */
@@ -311,240 +281,5 @@ public final class GeneratorPickleWriter {
       map.put(keysAndValues[i], keysAndValues[i + 1]);
     }
     return map;
-  }
-
-  // ---- CPython's pickler ------------------------------------------------------------------------------------------
-
-  /**
-   * {@code pickle.Pickler(f, protocol).dump(obj)} for the values above: None, Boolean, Integer, Long, BigInteger,
-   * Double, String, byte[] (bytes), Object[] (tuple), List, Map (dict), Set (set), {@link Global}, {@link Reduce},
-   * {@link PersistentId}.
-   */
-  private static final class Pickler {
-    private final int protocol;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    private final Map<Object, Integer> memo = new IdentityHashMap<>();
-    /** Strings and globals are memoized by value: CPython's are interned. */
-    private final Map<Object, Integer> valueMemo = new HashMap<>();
-
-    Pickler(int protocol) {
-      this.protocol = protocol;
-    }
-
-    byte[] dump(Object value) {
-      out.write(0x80);
-      out.write(protocol);
-      save(value);
-      frame.write('.');
-      commitFrame(true);
-      return out.toByteArray();
-    }
-
-    private void save(Object v) {
-      commitFrame(false);
-      Integer memoized = v instanceof String || v instanceof Global ? valueMemo.get(v) : v == null ? null : memo.get(v);
-      if (memoized != null) {
-        get(memoized);
-        return;
-      }
-      if (v == null) {
-        frame.write('N');
-      } else if (v instanceof Boolean b) {
-        frame.write(b ? 0x88 : 0x89);
-      } else if (v instanceof Integer || v instanceof Long) {
-        saveInt(((Number) v).longValue());
-      } else if (v instanceof BigInteger n) {
-        byte[] bigEndian = n.toByteArray();
-        frame.write(0x8a);
-        frame.write(bigEndian.length);
-        for (int i = bigEndian.length - 1; i >= 0; i--) {
-          frame.write(bigEndian[i]);
-        }
-      } else if (v instanceof Double d) {
-        frame.write('G');
-        frame.writeBytes(ByteBuffer.allocate(8).putDouble(d).array());
-      } else if (v instanceof String s) {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        if (protocol >= 4 && utf8.length < 256) {
-          frame.write(0x8c);
-          frame.write(utf8.length);
-          frame.writeBytes(utf8);
-        } else {
-          frame.write('X');
-          frame.writeBytes(le32(utf8.length));
-          frame.writeBytes(utf8);
-        }
-        memoize(v);
-      } else if (v instanceof byte[] b) {
-        if (b.length < 256) {
-          frame.write('C');
-          frame.write(b.length);
-        } else {
-          frame.write('B');
-          frame.writeBytes(le32(b.length));
-        }
-        frame.writeBytes(b);
-        memoize(v);
-      } else if (v instanceof Object[] tuple) {
-        saveTuple(tuple);
-      } else if (v instanceof List<?> list) {
-        frame.write(']');
-        memoize(v);
-        batch(list, 'a', 'e');
-      } else if (v instanceof Map<?, ?> map) {
-        frame.write('}');
-        memoize(v);
-        setItems(map);
-      } else if (v instanceof Set<?> set) {
-        if (protocol < 4) {
-          saveReduce(new Reduce(SET, new Object[] {new ArrayList<Object>(set)}, null, null), v);
-        } else {
-          frame.write(0x8f);
-          memoize(v);
-          if (!set.isEmpty()) {
-            frame.write('(');
-            set.forEach(this::save);
-            frame.write(0x90);
-          }
-        }
-      } else if (v instanceof Global g) {
-        if (protocol >= 4) {
-          save(g.module());
-          save(g.name());
-          frame.write(0x93);
-        } else {
-          frame.write('c');
-          frame.writeBytes((g.module() + "\n" + g.name() + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        memoize(v);
-      } else if (v instanceof Reduce r) {
-        saveReduce(r, r);
-      } else if (v instanceof PersistentId p) {
-        save(p.pid());
-        frame.write('Q');
-      } else {
-        throw new IllegalArgumentException("cannot pickle " + v.getClass());
-      }
-    }
-
-    private void saveInt(long n) {
-      if (n >= 0 && n <= 0xff) {
-        frame.write('K');
-        frame.write((int) n);
-      } else if (n >= 0 && n <= 0xffff) {
-        frame.write('M');
-        frame.write((int) n);
-        frame.write((int) (n >> 8));
-      } else if (n == (int) n) {
-        frame.write('J');
-        frame.writeBytes(le32((int) n));
-      } else {
-        save(BigInteger.valueOf(n));
-      }
-    }
-
-    private void saveTuple(Object[] tuple) {
-      if (tuple.length == 0) {
-        frame.write(')');
-        return;
-      }
-      if (tuple.length <= 3) {
-        for (Object item : tuple) {
-          save(item);
-        }
-        frame.write(0x84 + tuple.length);
-      } else {
-        frame.write('(');
-        for (Object item : tuple) {
-          save(item);
-        }
-        frame.write('t');
-      }
-      memoize(tuple);
-    }
-
-    private void saveReduce(Reduce r, Object memoKey) {
-      save(r.func());
-      save(r.args());
-      frame.write('R');
-      memoize(memoKey);
-      if (r.items() != null) {
-        setItems(r.items());
-      }
-      if (r.state() != null) {
-        save(r.state());
-        frame.write('b');
-      }
-    }
-
-    private void setItems(Map<?, ?> map) {
-      List<Object> flat = new ArrayList<>();
-      map.forEach((k, x) -> {
-        flat.add(k);
-        flat.add(x);
-      });
-      batch(flat, 's', 'u');
-    }
-
-    /** CPython's batching: one element with the single opcode, more between MARK and the plural, 1000 at a time. */
-    private void batch(List<?> items, int one, int many) {
-      int per = one == 's' ? 2 : 1;
-      for (int start = 0; start < items.size(); start += 1000 * per) {
-        List<?> chunk = items.subList(start, Math.min(items.size(), start + 1000 * per));
-        if (chunk.size() == per) {
-          chunk.forEach(this::save);
-          frame.write(one);
-        } else {
-          frame.write('(');
-          chunk.forEach(this::save);
-          frame.write(many);
-        }
-      }
-    }
-
-    private void memoize(Object v) {
-      int index = memo.size() + valueMemo.size();
-      if (v instanceof String || v instanceof Global) {
-        valueMemo.put(v, index);
-      } else {
-        memo.put(v, index);
-      }
-      if (protocol >= 4) {
-        frame.write(0x94);
-      } else if (index < 256) {
-        frame.write('q');
-        frame.write(index);
-      } else {
-        frame.write('r');
-        frame.writeBytes(le32(index));
-      }
-    }
-
-    private void get(int index) {
-      if (index < 256) {
-        frame.write('h');
-        frame.write(index);
-      } else {
-        frame.write('j');
-        frame.writeBytes(le32(index));
-      }
-    }
-
-    /** Protocol 4 frames: a FRAME opcode and length before each 64 KiB of opcodes (before the rest, at the end). */
-    private void commitFrame(boolean force) {
-      if (frame.size() >= FRAME_TARGET || force) {
-        if (protocol >= 4 && frame.size() >= 4) {
-          out.write(0x95);
-          out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(frame.size()).array());
-        }
-        out.writeBytes(frame.toByteArray());
-        frame = new ByteArrayOutputStream();
-      }
-    }
-
-    private static byte[] le32(int n) {
-      return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(n).array();
-    }
   }
 }

@@ -1,0 +1,84 @@
+package dev.finetoon.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * NVIDIA's own generator timed in the same run, through {@code ../shared/bench/bench_reference.py} (Debian's PyTorch,
+ * NVIDIA's stylegan2-ada-pytorch checkout, a pickle from {@code make_model.py}; see that folder's README). Each
+ * {@link #run} is a fresh Python process; its peak resident memory comes from {@code resource.getrusage}.
+ *
+ * <p>Set up by the system properties {@code nvidia.sg2ada} (the checkout), {@code nvidia.pkl} (the model),
+ * optionally {@code nvidia.python} (default {@code /usr/bin/python3}) and {@code nvidia.script} (default
+ * {@code ../shared/bench/bench_reference.py}). Without them {@link #configured} is empty and the benches say so.
+ */
+final class NvidiaBaseline {
+  private static final Pattern RATE = Pattern.compile("([0-9.]+) img/s");
+  private static final Pattern MAX_RSS = Pattern.compile("maxrss_kib ([0-9]+)");
+  /** Runs the script with the given argv and prints the process's peak RSS after it. */
+  private static final String WRAPPER = "import resource, runpy, sys; sys.argv = sys.argv[1:]; "
+      + "runpy.run_path(sys.argv[0], run_name='__main__'); "
+      + "print('maxrss_kib', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)";
+
+  private final String python;
+  private final Path script;
+  private final Path sg2ada;
+  private final Path pkl;
+
+  /** One run's result: images per second (median over its repeats) and the process's peak RSS. */
+  record Run(double imagesPerSecond, long peakMiB) {}
+
+  private NvidiaBaseline(String python, Path script, Path sg2ada, Path pkl) {
+    this.python = python;
+    this.script = script;
+    this.sg2ada = sg2ada;
+    this.pkl = pkl;
+  }
+
+  /** The baseline named by the system properties, or empty with the reason printed. */
+  static Optional<NvidiaBaseline> configured() {
+    String sg2ada = System.getProperty("nvidia.sg2ada");
+    String pkl = System.getProperty("nvidia.pkl");
+    Path script = Path.of(System.getProperty("nvidia.script", "../shared/bench/bench_reference.py"));
+    String python = System.getProperty("nvidia.python", "/usr/bin/python3");
+    if (sg2ada == null || pkl == null) {
+      System.out.println("NVIDIA baseline: not set up (pass -Dnvidia.sg2ada=DIR -Dnvidia.pkl=FILE, see "
+          + "../shared/bench/README.md); no ratio to NVIDIA is printed");
+      return Optional.empty();
+    }
+    for (Path p : List.of(Path.of(sg2ada), Path.of(pkl), script, Path.of(python))) {
+      if (!Files.exists(p)) {
+        System.out.println("NVIDIA baseline: " + p + " does not exist; no ratio to NVIDIA is printed");
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new NvidiaBaseline(python, script, Path.of(sg2ada), Path.of(pkl)));
+  }
+
+  /** NVIDIA's {@code G(z)} at ψ 0.7 with const noise, {@code repeats} timed batches, on {@code threads} threads. */
+  Run run(int batch, int repeats, int threads) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(python, "-c", WRAPPER, script.toString(), sg2ada.toString(),
+        pkl.toString(), Integer.toString(batch), Integer.toString(repeats), "cpu", Integer.toString(threads)));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int exit = process.waitFor();
+    Matcher rate = RATE.matcher(output);
+    Matcher rss = MAX_RSS.matcher(output);
+    if (exit != 0 || !rate.find() || !rss.find()) {
+      throw new IOException("NVIDIA's bench failed (exit " + exit + "): " + output.strip());
+    }
+    return new Run(Double.parseDouble(rate.group(1)), Long.parseLong(rss.group(1)) / 1024);
+  }
+
+  @Override
+  public String toString() {
+    return "NVIDIA stylegan2-ada-pytorch at " + sg2ada + " on " + pkl + " (" + python + ")";
+  }
+}
