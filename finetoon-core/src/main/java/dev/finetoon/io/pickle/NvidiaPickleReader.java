@@ -50,12 +50,12 @@ public final class NvidiaPickleReader {
     }
     Found found = generator(top, source);
     PersistentModule g = found.generator();
-    GeneratorConfig config = StyleGan3RepoGenerators.withLayerClamp(g,
-        GeneratorKwargs.parse(g.state().get("_init_args"), g.state().get("_init_kwargs")));
+    GeneratorConfig config = GeneratorKwargs.parse(g.state().get("_init_args"), g.state().get("_init_kwargs"));
     Map<String, Tensor> tensors = new LinkedHashMap<>();
-    for (Map.Entry<String, TensorRef> e : tensorRefs(g, bytes.length).entrySet()) {
+    for (Map.Entry<String, TensorRef> e : tensorRefs(g, bytes.length).entrySet()) { // checks the modules form a tree
       tensors.put(e.getKey(), e.getValue().toTensor(e.getKey()));
     }
+    config = StyleGan3RepoGenerators.withLayerClamp(g, config);
     try {
       return StyleGanModel.of(config, tensors, ImmutableMap.of("source", source, "format", found.format()));
     } catch (IllegalArgumentException e) {
