@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.hash.Hashing;
 import dev.finetoon.io.ModelFiles;
+import dev.finetoon.io.TorchScriptArchive;
 import dev.finetoon.model.GeneratorConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -14,8 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Published networks by name, in the spirit of DJL's model zoo: {@link #pull} downloads one into the {@link
@@ -149,14 +148,7 @@ public final class ModelCatalogue {
                 + "\" is " + entry.resolution() + "²");
           }
         }
-        case TORCHSCRIPT -> {
-          try (ZipFile zip = new ZipFile(part.toFile())) {
-            boolean code = zip.stream().map(ZipEntry::getName).anyMatch(n -> n.contains("/code/"));
-            if (!code || zip.stream().noneMatch(e -> e.getName().endsWith("/data.pkl"))) {
-              throw new DownloadException(url, "it is a zip archive but not TorchScript (no code/ and data.pkl)");
-            }
-          }
-        }
+        case TORCHSCRIPT -> TorchScriptArchive.read(part);
       }
     } catch (DownloadException e) {
       throw e;
