@@ -142,9 +142,9 @@ final class DemoCommand extends CliCommand {
       BufferedImage rendering = Images.toImages(generator.synthesis(
           projection.ws().reshape(1, projection.ws().dim(0), projection.ws().dim(1)), Noise.CONST)).get(0);
       Path file = outdir.resolve("projection.png");
-      Images.writePng(Caption.below(new ImageGrid().columnLabels("target", "projected").row("", 
+      Images.writePng(Caption.below(new ImageGrid().columnLabels("target", "projected").row("",
           target.toBufferedImage(), rendering).render(), "REAL projection (NVIDIA's projector, " + steps
-          + " steps) into the stand-in base: a " + STAND_IN + " can only answer with a texture."), file);
+          + " steps) into the stand-in base, whose random weights can only answer with a texture."), file);
       progress("projection: " + file);
     }
   }
