@@ -253,6 +253,8 @@ const ptsArr = (pts) => pts.flatMap((p) => [p.x, p.y]);
 // ---------------------------------------------------------------- main run
 async function run(outDir) {
   const t0 = Date.now();
+  // PROD only silences tfjs's console warnings (the "install our node backend" banner); the kernels are the same.
+  tf.env().set('PROD', true);
   await tf.setBackend('cpu');
   await tf.ready();
   const backend = tf.getBackend();

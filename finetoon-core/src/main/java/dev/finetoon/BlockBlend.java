@@ -25,7 +25,7 @@ record BlockBlend(Map<Integer, Double> alphas) implements LayerBlender {
   static BlockBlend swap(int... resolutions) {
     Map<Integer, Double> alphas = new LinkedHashMap<>();
     for (int r : resolutions) {
-      alphas.put(r, 1.0);
+      checkArgument(alphas.put(r, 1.0) == null, "block %s is listed twice", r);
     }
     return new BlockBlend(alphas);
   }

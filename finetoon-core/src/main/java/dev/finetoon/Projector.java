@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import dev.finetoon.image.RgbImage;
+import dev.finetoon.io.TorchScriptArchive;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.project.Projection;
 import dev.finetoon.project.ProjectionListener;
@@ -128,6 +129,10 @@ public interface Projector extends AutoCloseable {
       if (!Files.isRegularFile(featureNetwork)) {
         throw new NoSuchFileException(featureNetwork.toString(), null,
             "no such LPIPS feature network (a TorchScript file like NVIDIA's metrics/vgg16.pt)");
+      }
+      if (!TorchScriptArchive.read(featureNetwork).takesReturnLpips()) {
+        throw new ModelFormatException(featureNetwork + " is not an LPIPS feature network: its forward takes no"
+            + " return_lpips, as NVIDIA's metrics/vgg16.pt does");
       }
       return featureNetwork;
     }

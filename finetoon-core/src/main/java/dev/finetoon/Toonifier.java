@@ -80,7 +80,7 @@ public final class Toonifier implements AutoCloseable {
   }
 
   /**
-   * Toonifies the main (largest) face of a photo file (PNG, JPEG, …; EXIF orientation honoured).
+   * Toonifies the main face of a photo file (PNG, JPEG, …; EXIF orientation honoured).
    *
    * @throws java.nio.file.NoSuchFileException where the file is missing
    * @throws dev.finetoon.image.ImageFormatException where it is no photo finetoon can decode
@@ -90,18 +90,19 @@ public final class Toonifier implements AutoCloseable {
     return toonify(photos.read(photo), ProjectionListener.NONE);
   }
 
-  /** Toonifies the main (largest) face of a decoded photo; see {@link #toonify(Path)}. */
+  /** Toonifies the main face of a decoded photo; see {@link #toonify(Path)}. */
   public Result toonify(BufferedImage photo) throws IOException {
     return toonify(RgbImage.from(photo), ProjectionListener.NONE);
   }
 
-  /** Toonifies the main (largest) face of a decoded photo; see {@link #toonify(Path)}. */
+  /** Toonifies the main face of a decoded photo; see {@link #toonify(Path)}. */
   public Result toonify(RgbImage photo) throws IOException {
     return toonify(photo, ProjectionListener.NONE);
   }
 
   /**
-   * Toonifies the main (largest) face of a decoded photo, reporting projection progress to {@code listener} (which
+   * Toonifies the main face (frontal and well landmarked over merely large: {@link
+   * dev.finetoon.face.MainFace}) of a decoded photo, reporting projection progress to {@code listener} (which
    * may stop it early by returning false).
    *
    * @throws NoFaceFoundException where the photo shows no face (unless built with {@link Builder#centreCrop})
@@ -116,7 +117,7 @@ public final class Toonifier implements AutoCloseable {
   }
 
   /**
-   * Toonifies every face of a photo, the largest first: one result per face.
+   * Toonifies every face of a photo, the main face first: one result per face.
    *
    * @throws NoFaceFoundException where the photo shows no face (unless built with {@link Builder#centreCrop})
    */

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.finetoon.Tensor;
 import dev.finetoon.io.AtomicFiles;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
@@ -96,11 +98,28 @@ public final class Images {
 
   /** Writes a PNG atomically (temporary file, then move), creating parent directories. */
   public static void writePng(BufferedImage image, Path target) throws IOException {
+    write(image, "png", target);
+  }
+
+  /** Writes a JPEG (ImageIO's default quality) atomically, creating parent directories; alpha is dropped. */
+  public static void writeJpeg(BufferedImage image, Path target) throws IOException {
+    BufferedImage rgb = image;
+    if (image.getType() != BufferedImage.TYPE_INT_RGB) {
+      rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = rgb.createGraphics();
+      g.drawImage(image, 0, 0, null);
+      g.dispose();
+    }
+    write(rgb, "jpeg", target);
+  }
+
+  private static void write(BufferedImage image, String format, Path target) throws IOException {
     AtomicFiles.write(
         target,
         out -> {
-          if (!ImageIO.write(image, "png", out)) {
-            throw new IOException("no PNG writer for image type " + image.getType() + ": " + target);
+          if (!ImageIO.write(image, format, out)) {
+            throw new IOException("no " + format.toUpperCase(Locale.ROOT) + " writer for image type "
+                + image.getType() + ": " + target);
           }
         });
   }

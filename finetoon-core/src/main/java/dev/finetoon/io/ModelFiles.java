@@ -50,6 +50,9 @@ public final class ModelFiles {
     try (InputStream in = Files.newInputStream(file)) {
       n = in.readNBytes(head, 0, head.length);
     }
+    if (n == 0) {
+      throw new ModelFormatException(file + " is empty");
+    }
     // Safetensors first: its 8-byte header length may well start with 0x80, a pickle's first byte.
     long headerLength = n == 9 ? ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong() : -1;
     if (n == 9 && head[8] == '{' && headerLength > 0 && headerLength <= Files.size(file) - 8) {

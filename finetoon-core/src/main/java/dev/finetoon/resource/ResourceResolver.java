@@ -136,9 +136,7 @@ public final class ResourceResolver {
       return target;
     }
     if (offline) {
-      throw new NoSuchFileException(target.toString(), null,
-          description + " is not in the cache and finetoon is offline (" + OFFLINE_PROPERTY + " / " + OFFLINE_ENV
-              + "): download " + url + " and save it as " + target);
+      throw offlineMiss(target, url, description);
     }
     log.accept("downloading " + url);
     Files.createDirectories(folder);
@@ -189,8 +187,30 @@ public final class ResourceResolver {
       if (Thread.currentThread().isInterrupted()) { // the body stream reports an interrupt as a plain IOException
         throw interrupted(url, e);
       }
-      throw new DownloadException(url, e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName(), e);
+      throw new DownloadException(url, reason(e), e);
     }
+  }
+
+  /** What a missing file says offline: what to download and where to save it. */
+  static NoSuchFileException offlineMiss(Path target, URI url, String description) {
+    return new NoSuchFileException(target.toString(), null,
+        description + " is not in the cache and finetoon is offline (" + OFFLINE_PROPERTY + " / " + OFFLINE_ENV
+            + "): download " + url + " and save it as " + target);
+  }
+
+  /** An I/O error's message, or its type where it has none. */
+  static String reason(IOException e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+
+  /** The largest download accepted. */
+  long maxBytes() {
+    return maxBytes;
+  }
+
+  /** Writes a progress line to this resolver's log. */
+  void log(String line) {
+    log.accept(line);
   }
 
   private static InterruptedIOException interrupted(URI url, Exception cause) {
@@ -223,7 +243,7 @@ public final class ResourceResolver {
    * because no small, well-kept library downloads once into a cache atomically with size checks without bringing a
    * large dependency.
    */
-  private static final class Http {
+  static final class Http {
     static final HttpClient CLIENT =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NORMAL)

@@ -28,7 +28,11 @@ final class BlendCommand extends CliCommand {
   @ArgGroup(exclusive = true, multiplicity = "1")
   private Recipe recipe;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "The blended model (safetensors).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "The blended model (safetensors; replaced if present).")
   private Path out;
 
   /** Whole blocks or per-block interpolation. */
@@ -50,8 +54,9 @@ final class BlendCommand extends CliCommand {
 
   @Override
   void run() throws IOException {
-    StyleGanModel baseModel = ModelFiles.read(base);
-    StyleGanModel donorModel = ModelFiles.read(donor);
+    OutputPaths.checkFile("--out", out);
+    StyleGanModel baseModel = readModel(base);
+    StyleGanModel donorModel = readModel(donor);
     StyleGanModel blend;
     if (recipe.blocks != null) {
       blend = LayerBlender.swap(baseModel, donorModel, recipe.blocks.stream().mapToInt(Integer::intValue).toArray());

@@ -2,10 +2,19 @@ package dev.finetoon.cli;
 
 import dev.finetoon.FinetoonException;
 import dev.finetoon.ModelFormatException;
+import dev.finetoon.image.ImageFormatException;
+import dev.finetoon.io.ModelFiles;
+import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.resource.DownloadException;
+import dev.finetoon.resource.ModelCatalogue;
+import dev.finetoon.resource.ResourceResolver;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -18,6 +27,8 @@ abstract class CliCommand implements Callable<Integer> {
   private static final int FAILED = 1;
 
   @Spec CommandSpec spec;
+
+  @Mixin CacheOptions cache;
 
   /** The command's work; returning normally exits with {@link #exitCode()}. */
   abstract void run() throws Exception;
@@ -65,12 +76,41 @@ abstract class CliCommand implements Callable<Integer> {
     err().flush();
   }
 
+  /** The resource resolver on {@code --cache-dir}, logging to stdout. */
+  ResourceResolver resolver() {
+    return cache.resolver(this::progress);
+  }
+
+  /** A generator from {@code file}, or from the catalogue where no such file exists and it names an entry. */
+  StyleGanModel readModel(Path file) throws IOException {
+    return ModelFiles.read(modelFile(file));
+  }
+
+  /** {@code given} itself, or where there is no such file and it is a catalogue name, the entry's cached file. */
+  Path modelFile(Path given) throws IOException {
+    if (Files.exists(given) || ModelCatalogue.nvidia().find(given.toString()).isEmpty()) {
+      return given;
+    }
+    return pull(given.toString());
+  }
+
+  /** The catalogue entry's file, downloaded with a progress bar on stderr where it is not cached. */
+  Path pull(String name) throws IOException {
+    try (DownloadBar bar = new DownloadBar(err(), name)) {
+      return ModelCatalogue.nvidia().pull(name, resolver(), bar);
+    }
+  }
+
   boolean verbose() {
     return spec.root().userObject() instanceof FinetoonCli cli && cli.verbose();
   }
 
   /** finetoon's own exceptions speak for themselves; others are named, so that the line still says what failed. */
   private static String message(Exception e) {
+    if (e instanceof NoSuchFileException missing && missing.getFile() != null
+        && Files.isDirectory(Path.of(missing.getFile()))) {
+      return missing.getFile() + " is a folder; give a file";
+    }
     if (e instanceof NoSuchFileException missing) {
       // A reason that only restates "no such … file" adds nothing; one that says where to get the file does.
       String reason = missing.getReason();
@@ -86,7 +126,7 @@ abstract class CliCommand implements Callable<Integer> {
     }
     boolean explained =
         e instanceof ModelFormatException || e instanceof DownloadException || e instanceof IllegalArgumentException
-            || e instanceof FinetoonException;
+            || e instanceof FinetoonException || e instanceof ImageFormatException;
     return explained ? message : e.getClass().getSimpleName() + ": " + message;
   }
 }

@@ -1,10 +1,12 @@
 package dev.finetoon.cli;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import dev.finetoon.Truncation;
 import dev.finetoon.image.Images;
-import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.seed.SeedList;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,9 +17,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "compare",
     description = {
-      "Draw the layer-swap comparison figure of two generators: one row per seed;",
-      "columns base, donor, and for each cut resolution r 'swap ≥ r' (the donor's",
-      "blocks from r up) and 'toonify < r' (the donor's blocks below r)."
+      "Draw the layer-swap comparison figure of two generators.",
+      "One row per seed; columns base, donor, and for each cut resolution r",
+      "'donor ≥ r' (the donor's blocks from r up, Fine-Tooning's blend) and",
+      "'donor < r' (the donor's blocks below r)."
     })
 final class CompareCommand extends CliCommand {
   @Option(names = "--base", required = true, paramLabel = "FILE", description = "The generator to start from.")
@@ -36,15 +39,30 @@ final class CompareCommand extends CliCommand {
       description = "Truncation psi (default: ${DEFAULT-VALUE}).")
   private double psi;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "The figure (PNG).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "The figure: .png or .jpg (replaced if present).")
   private Path out;
 
   @Override
   void run() throws IOException {
+    OutputPaths.checkFile("--out", out);
+    String format = OutputPaths.extension(out).equals("jpeg") ? "jpg" : OutputPaths.extension(out);
+    checkArgument(format.equals("png") || format.equals("jpg"), "--out %s: give a .png or .jpg file name", out);
     List<Long> seedList = SeedList.parse(seeds);
-    StyleGanModel baseModel = ModelFiles.read(base);
-    StyleGanModel donorModel = ModelFiles.read(donor);
-    Images.writePng(SwapComparison.render(baseModel, donorModel, seedList, Truncation.of(psi), this::progress), out);
+    Arguments.psi(psi);
+    StyleGanModel baseModel = readModel(base);
+    StyleGanModel donorModel = readModel(donor);
+    BufferedImage figure = Caption.below(
+        SwapComparison.render(baseModel, donorModel, seedList, Truncation.of(psi), 0, this::progress),
+        "base: " + base + "; donor: " + donor + ".", SwapComparison.LEGEND);
+    if (format.equals("png")) {
+      Images.writePng(figure, out);
+    } else {
+      Images.writeJpeg(figure, out);
+    }
     out().println("figure: " + out);
   }
 }

@@ -13,7 +13,6 @@ import dev.finetoon.image.ImageGrid;
 import dev.finetoon.image.Images;
 import dev.finetoon.image.PhotoReader;
 import dev.finetoon.image.RgbImage;
-import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.onnx.SessionSettings;
 import dev.finetoon.onnx.face.DetectedFace;
@@ -97,7 +96,7 @@ final class EvaluateCommand extends CliCommand {
       description = "Also draw a grid (PNG): rows seeds, columns human | toon.")
   private Path out;
 
-  @Option(names = "--photo", paramLabel = "PHOTO", description = "A photo; its largest face (toonify's) is described.")
+  @Option(names = "--photo", paramLabel = "PHOTO", description = "A photo; its main face (toonify's) is described.")
   private Path photo;
 
   @Option(names = "--aligned", paramLabel = "FILE", description = "The photo's aligned crop (toonify's target.png).")
@@ -122,6 +121,10 @@ final class EvaluateCommand extends CliCommand {
     checkArgument(models || photos,
         "give --base FILE with --donor FILE or --network FILE and --seeds LIST, or --toonified FILE with --photo "
             + "or --aligned");
+    OutputPaths.checkFile("--out", out);
+    if (psi != null) {
+      Arguments.psi(psi);
+    }
     if (models) {
       evaluateModels();
     } else {
@@ -137,13 +140,13 @@ final class EvaluateCommand extends CliCommand {
     checkArgument(blocks == null || donor != null, "--blocks needs --donor");
     checkArgument(seeds != null, "--seeds LIST is missing, e.g. --seeds 0-15");
     List<Long> seedList = SeedList.parse(seeds);
-    StyleGanModel human = ModelFiles.read(base);
+    StyleGanModel human = readModel(base);
     StyleGanModel toon;
     if (network != null) {
-      toon = ModelFiles.read(network);
+      toon = readModel(network);
     } else {
       int[] swapped = NotebookBlend.givenOrTopThree(human.config(), blocks);
-      toon = LayerBlender.swap(human, ModelFiles.read(donor), swapped);
+      toon = LayerBlender.swap(human, readModel(donor), swapped);
       progress("toon: " + base + " with blocks " + Arrays.toString(swapped) + " of " + donor);
     }
     Truncation truncation = Truncation.of(psi != null ? psi : DEFAULT_PSI);
@@ -192,27 +195,41 @@ final class EvaluateCommand extends CliCommand {
     RgbImage photoImage = photo != null ? reader.read(photo) : null;
     RgbImage alignedImage = aligned != null ? reader.read(aligned) : null;
     try (FaceApi faceApi = FaceApi.open()) {
-      float[] toonFace = descriptor(faceApi, result);
-      checkArgument(toonFace != null, "no face found in %s", toonified);
-      if (photoImage != null) {
-        List<DetectedFace> faces = faceApi.detectAll(photoImage);
-        if (faces.isEmpty()) {
-          checkArgument(alignedImage != null, "no face found in %s; give its aligned crop with --aligned", photo);
-          warn("no face found in " + photo);
-        } else {
-          DetectedFace face = largest(faces);
-          out().printf(Locale.ROOT, "photo: face at %.0f,%.0f (%.0fx%.0f px), score %.3f%s%n", face.box().x(),
-              face.box().y(), face.box().width(), face.box().height(), face.score(),
-              faces.size() > 1 ? ", the largest of " + faces.size() + " faces" : "");
-          out().println("photo ↔ toonified: " + verdict(FaceApi.distance(face.descriptor(), toonFace)));
-        }
+      DetectedFace photoFace = photoImage != null ? photoFace(faceApi, photoImage, alignedImage != null) : null;
+      float[] toonFace = requireFace(faceApi, result, toonified);
+      if (photoFace != null) {
+        out().println("photo ↔ toonified: " + verdict(FaceApi.distance(photoFace.descriptor(), toonFace)));
       }
       if (alignedImage != null) {
-        float[] alignedFace = descriptor(faceApi, alignedImage);
-        checkArgument(alignedFace != null, "no face found in %s", aligned);
+        float[] alignedFace = requireFace(faceApi, alignedImage, aligned);
         out().println("aligned ↔ toonified: " + verdict(FaceApi.distance(alignedFace, toonFace)));
       }
     }
+  }
+
+  /** The photo's main face, printed; null with a warning where it has none but an aligned crop is given. */
+  private DetectedFace photoFace(FaceApi faceApi, RgbImage photoImage, boolean haveAligned) {
+    List<DetectedFace> faces = faceApi.detectAll(photoImage);
+    if (faces.isEmpty()) {
+      checkArgument(haveAligned, "no face found in %s; give its aligned crop with --aligned", photo);
+      warn("no face found in " + photo);
+      return null;
+    }
+    DetectedFace face = mainFace(faces);
+    out().printf(Locale.ROOT, "photo: face at %.0f,%.0f (%.0fx%.0f px), score %.3f%s%n", face.box().x(),
+        face.box().y(), face.box().width(), face.box().height(), face.score(),
+        faces.size() > 1 ? ", the main one of " + faces.size() + " faces" : "");
+    return face;
+  }
+
+  /**
+   * The descriptor of an aligned image that must show a face: a verdict on two images needs a face on both, so the
+   * detector looks even without {@code --detect} (which then also takes the descriptor from the face it finds).
+   */
+  private float[] requireFace(FaceApi faceApi, RgbImage image, Path file) {
+    List<DetectedFace> faces = faceApi.detectAll(FfhqFaces.withMargin(image));
+    checkArgument(!faces.isEmpty(), "no face found in %s: a verdict needs a face in both images", file);
+    return detect ? mainFace(faces).descriptor() : faceApi.describe(FfhqFaces.descriptorCrop(image));
   }
 
   /**
@@ -228,12 +245,12 @@ final class EvaluateCommand extends CliCommand {
       return faceApi.describe(FfhqFaces.descriptorCrop(aligned));
     }
     List<DetectedFace> faces = faceApi.detectAll(FfhqFaces.withMargin(aligned));
-    return faces.isEmpty() ? null : largest(faces).descriptor();
+    return faces.isEmpty() ? null : mainFace(faces).descriptor();
   }
 
-  /** The face that {@code toonify} takes: the largest box. */
-  private static DetectedFace largest(List<DetectedFace> faces) {
-    return faces.stream().max(DetectedFace.BY_SIZE).orElseThrow();
+  /** The face that {@code toonify} takes. */
+  private static DetectedFace mainFace(List<DetectedFace> faces) {
+    return faces.stream().max(DetectedFace.BY_MAIN_FACE).orElseThrow();
   }
 
   /** Which face was not found, when one was not. */

@@ -1,6 +1,5 @@
 package dev.finetoon.cli;
 
-import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.onnx.OnnxGenerator;
 import java.io.IOException;
@@ -26,7 +25,8 @@ final class ExportOnnxCommand extends CliCommand {
 
   @Override
   void run() throws IOException {
-    StyleGanModel model = ModelFiles.read(network);
+    OutputPaths.checkFolder("--outdir", outdir);
+    StyleGanModel model = readModel(network);
     Files.createDirectories(outdir);
     OnnxGenerator.export(model, outdir);
     out().println(outdir.resolve("mapping.onnx"));

@@ -5,7 +5,6 @@ import dev.finetoon.resource.ResourceResolver;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.function.Consumer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -17,12 +16,6 @@ import picocli.CommandLine.Option;
 final class FeatureNetworkOptions {
   @ArgGroup(exclusive = true)
   private Source source;
-
-  @Option(
-      names = "--cache-dir",
-      paramLabel = "DIR",
-      description = "Where downloads are kept (default: $FINETOON_CACHE_DIR or ~/.cache/finetoon).")
-  private Path cacheDir;
 
   /** A file or a URL, never both. */
   static final class Source {
@@ -40,15 +33,11 @@ final class FeatureNetworkOptions {
     private URI url;
   }
 
-  /** The feature network's file, downloading it first where it is not cached. */
-  Path resolve(Consumer<String> log) throws IOException {
+  /** The feature network's file, downloading it into {@code resolver}'s cache first where it is not there. */
+  Path resolve(ResourceResolver resolver) throws IOException {
     if (source != null && source.file != null) {
       return source.file;
     }
-    ResourceResolver.Builder resolver = ResourceResolver.builder().log(log); // folder and offline: the defaults'
-    if (cacheDir != null) {
-      resolver.folder(cacheDir);
-    }
-    return source != null ? resolver.build().fetch(source.url) : resolver.build().resolve(CachedResource.LPIPS_VGG16);
+    return source != null ? resolver.fetch(source.url) : resolver.resolve(CachedResource.LPIPS_VGG16);
   }
 }

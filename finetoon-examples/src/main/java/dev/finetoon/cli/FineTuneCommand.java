@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "fine-tune",
     description = {
-      "Fine-tune a blend with the triplet loss on face embeddings:",
-      "anchor = base with the donor's --blocks (the model that trains),",
+      "Fine-tune a blend with the triplet loss on face embeddings.",
+      "Anchor = base with the donor's --blocks (the model that trains),",
       "positive = base, negative = base with the donor's --negative-blocks."
     })
 final class FineTuneCommand extends CliCommand {
@@ -124,7 +124,11 @@ final class FineTuneCommand extends CliCommand {
   @Option(names = "--resume", description = "Continue from the newest checkpoint in --checkpoint-dir.")
   private boolean resume;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "The fine-tuned model (safetensors).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "The fine-tuned model (safetensors; replaced if present).")
   private Path out;
 
   @Option(names = "--preview-dir", paramLabel = "DIR", description = "Write the preview seed after each epoch here.")
@@ -152,11 +156,15 @@ final class FineTuneCommand extends CliCommand {
 
   @Override
   void run() throws IOException {
+    OutputPaths.checkFile("--out", out);
+    OutputPaths.checkFolder("--checkpoint-dir", checkpointDir);
+    OutputPaths.checkFolder("--preview-dir", previewDir);
+    Arguments.psi(psi);
     checkArgument(!resume || checkpointDir != null, "--resume needs --checkpoint-dir");
     checkArgument(checkpointEvery == 0 || checkpointDir != null, "--checkpoint-every needs --checkpoint-dir");
     FineTuneOptions options = options();
-    StyleGanModel baseModel = ModelFiles.read(base);
-    StyleGanModel donorModel = ModelFiles.read(donor);
+    StyleGanModel baseModel = readModel(base);
+    StyleGanModel donorModel = readModel(donor);
     LayerBlender anchor = LayerBlender.swap(ints(blocks));
     LayerBlender negative = negativeBlocks != null
         ? LayerBlender.swap(ints(negativeBlocks))

@@ -4,7 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code finetoon} command line: generate images from StyleGAN2-ADA generators, blend them block by block, compare
@@ -39,7 +41,8 @@ import picocli.CommandLine.ScopeType;
       DemoCommand.class,
       ProjectCommand.class,
       ToonifyCommand.class,
-      ScanCommand.class
+      ScanCommand.class,
+      ModelsCommand.class
     })
 public final class FinetoonCli {
   private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
@@ -49,13 +52,33 @@ public final class FinetoonCli {
   private boolean verbose;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new FinetoonCli()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with finetoon's one-line usage errors. */
+  static CommandLine commandLine() {
+    return new CommandLine(new FinetoonCli()).setParameterExceptionHandler(FinetoonCli::usageError);
+  }
+
+  /**
+   * A usage error as one line, {@code finetoon: error: …}, naming the help to read, and picocli's exit code 2; the
+   * usage page is one {@code --help} away.
+   */
+  private static int usageError(ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    String suggestions = e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()
+        ? "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?" : "";
+    String message = e.getMessage().startsWith("Error: ") ? e.getMessage().substring(7) : e.getMessage();
+    command.getErr().println("finetoon: error: " + message + suggestions + " (see '"
+        + command.getCommandSpec().qualifiedName(" ") + " --help')");
+    command.getErr().flush();
+    return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /**
    * Quiets the libraries' informational log lines (e.g. which execution provider ONNX Runtime uses) and DJL's warning
-   * that a CPU machine has no CUDA driver unless {@code --verbose} is given or the level was set with {@code -Dorg.slf4j.simpleLogger.defaultLogLevel}. Takes effect only
-   * before the first logger is created.
+   * that a CPU machine has no CUDA driver, unless {@code --verbose} is given or the level was set with {@code
+   * -Dorg.slf4j.simpleLogger.defaultLogLevel}. Takes effect only before the first logger is created.
    */
   static void configureLogging(boolean verbose) {
     if (System.getProperty(LOG_LEVEL) == null) {

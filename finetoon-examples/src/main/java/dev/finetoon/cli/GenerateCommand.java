@@ -9,7 +9,6 @@ import dev.finetoon.NoiseMode;
 import dev.finetoon.Tensor;
 import dev.finetoon.Truncation;
 import dev.finetoon.image.Images;
-import dev.finetoon.io.ModelFiles;
 import dev.finetoon.io.AtomicFiles;
 import dev.finetoon.io.NpyArray;
 import dev.finetoon.io.NpyDType;
@@ -84,13 +83,23 @@ final class GenerateCommand extends CliCommand {
   @Option(names = "--class", paramLabel = "N", description = "Class index of a conditional model.")
   private Integer classIndex;
 
-  @Option(names = "--outdir", required = true, paramLabel = "DIR", description = "Where the PNGs go.")
+  @Option(
+      names = "--outdir",
+      required = true,
+      paramLabel = "DIR",
+      description = "Where the PNGs go (files of the same name are replaced).")
   private Path outdir;
 
-  @Option(names = "--npy", paramLabel = "FILE", description = "Also write the raw float32 images [N, 3, H, W].")
+  @Option(
+      names = "--npy",
+      paramLabel = "FILE",
+      description = "Also write the raw float32 images [N, 3, H, W] (replaced if present).")
   private Path npy;
 
-  @Option(names = "--ws-npy", paramLabel = "FILE", description = "Also write the ws [N, num_ws, w_dim].")
+  @Option(
+      names = "--ws-npy",
+      paramLabel = "FILE",
+      description = "Also write the ws [N, num_ws, w_dim] (replaced if present).")
   private Path wsNpy;
 
   /** Seeds or projected ws, never both. */
@@ -107,11 +116,18 @@ final class GenerateCommand extends CliCommand {
 
   @Override
   void run() throws IOException {
+    OutputPaths.checkFolder("--outdir", outdir);
+    OutputPaths.checkFile("--npy", npy);
+    OutputPaths.checkFile("--ws-npy", wsNpy);
     List<Long> seeds = latents.seeds != null ? SeedList.parse(latents.seeds) : null;
-    StyleGanModel model = ModelFiles.read(network);
+    Arguments.psi(psi);
+    StyleGanModel model = readModel(network);
     if (wAvg != null) {
       model = model.withWAvg(NpyFile.read(wAvg).toTensor(), wAvg.toString());
     }
+    checkArgument(cutoff == null || (cutoff >= 1 && cutoff <= model.config().numWs()),
+        "--trunc-cutoff %s is out of range: this model has %s ws (give 1 to %s)", cutoff, model.config().numWs(),
+        model.config().numWs());
     Tensor projected = latents.projectedW != null ? projectedWs(latents.projectedW, model.config()) : null;
     Tensor label = classLabel(model.config());
     Truncation truncation = cutoff != null ? Truncation.of(psi).withCutoff(cutoff) : Truncation.of(psi);

@@ -1,6 +1,5 @@
 package dev.finetoon.cli;
 
-import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.DenseLayer;
 import dev.finetoon.model.GeneratorConfig;
 import dev.finetoon.model.MappingConfig;
@@ -39,7 +38,7 @@ final class InfoCommand extends CliCommand {
 
   @Override
   void run() throws IOException {
-    StyleGanModel model = ModelFiles.read(file);
+    StyleGanModel model = readModel(file);
     GeneratorConfig c = model.config();
     PrintWriter out = out();
     String format = model.provenance().getOrDefault("format", "unknown");

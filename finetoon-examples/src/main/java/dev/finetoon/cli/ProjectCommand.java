@@ -11,7 +11,6 @@ import dev.finetoon.image.CenterCrop;
 import dev.finetoon.image.Images;
 import dev.finetoon.image.PhotoReader;
 import dev.finetoon.image.RgbImage;
-import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.project.Projection;
 import dev.finetoon.project.ProjectionOptions;
@@ -54,7 +53,8 @@ final class ProjectCommand extends CliCommand {
 
   @Override
   void run() throws IOException {
-    StyleGanModel model = ModelFiles.read(network);
+    OutputPaths.checkFolder("--outdir", outdir);
+    StyleGanModel model = readModel(network);
     RgbImage photo = PhotoReader.defaults().read(target);
     int resolution = model.config().imgResolution();
     Optional<Path> landmarks = projection.landmarks();
@@ -62,7 +62,7 @@ final class ProjectCommand extends CliCommand {
         ? FfhqAligner.of(resolution).align(photo, GivenLandmarks.read(landmarks.get()).locate(photo).orElseThrow())
         : CenterCrop.resized(photo, resolution);
     ProjectionOptions options = projection.options().withKeepSteps(saveVideo);
-    Path featureNetwork = projection.featureNetwork(this::progress);
+    Path featureNetwork = projection.featureNetwork(resolver());
     Files.createDirectories(outdir);
     BufferedImage targetImage = aligned.toBufferedImage();
     Images.writePng(targetImage, outdir.resolve("target.png"));

@@ -1,10 +1,10 @@
 package dev.finetoon.cli;
 
 import dev.finetoon.project.ProjectionOptions;
+import dev.finetoon.resource.ResourceResolver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.Consumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -38,9 +38,9 @@ final class ProjectionCliOptions {
     return ProjectionOptions.defaults().withSteps(steps).withSeed(seed);
   }
 
-  /** The feature network's file, downloading it first if need be. */
-  Path featureNetwork(Consumer<String> log) throws IOException {
-    return featureNetwork.resolve(log);
+  /** The feature network's file, downloading it into {@code resolver}'s cache first if need be. */
+  Path featureNetwork(ResourceResolver resolver) throws IOException {
+    return featureNetwork.resolve(resolver);
   }
 
   Optional<Path> landmarks() {

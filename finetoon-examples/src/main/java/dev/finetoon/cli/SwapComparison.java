@@ -18,17 +18,25 @@ import java.util.function.IntPredicate;
 
 /**
  * The layer-swap comparison figure: one row per seed; columns base, donor, then for each cut resolution r above 4
- * "swap ≥ r" (the base with the donor's blocks from r up: Fine-Tooning's direction, the donor's fine detail) and
- * "toonify < r" (the base with the donor's blocks below r: Toonify's direction, the donor's coarse structure). Every
- * column maps z with its own model's mapping network, which for blends is the base's.
+ * "donor ≥ r" (the base with the donor's blocks from r up: Fine-Tooning's and Toonify's blend, the donor's texture and
+ * colour on the base's face structure) and "donor < r" (the base with the donor's blocks below r: the donor's coarse
+ * structure under the base's texture). Every column maps z with its own model's mapping network, which for blends is
+ * the base's.
  */
 final class SwapComparison {
   private SwapComparison() {}
 
-  /** The figure; {@code progress} hears {@code [k/n] label} as each column is rendered. */
-  static BufferedImage render(
-      StyleGanModel base, StyleGanModel donor, List<Long> seeds, Truncation truncation, Consumer<String> progress) {
-    Map<String, StyleGanModel> columns = columns(base, donor);
+  /** What the column labels mean, for a caption under the figure. */
+  static final String LEGEND = "donor ≥ r: the base with the donor's blocks from resolution r up (Fine-Tooning's "
+      + "blend); donor < r: the base with the donor's blocks below r.";
+
+  /**
+   * The figure; {@code progress} hears {@code [k/n] label} as each column is rendered. The column "donor ≥ {@code
+   * savedCut}" is marked as the saved blend; 0 marks none.
+   */
+  static BufferedImage render(StyleGanModel base, StyleGanModel donor, List<Long> seeds, Truncation truncation,
+      int savedCut, Consumer<String> progress) {
+    Map<String, StyleGanModel> columns = columns(base, donor, savedCut);
     List<List<BufferedImage>> tiles = new ArrayList<>();
     // Base and donor stay open so that every blend reuses their compiled blocks.
     try (Generator baseGenerator = Generators.open(base);
@@ -57,14 +65,14 @@ final class SwapComparison {
   }
 
   /** The column labels and models, in figure order. */
-  static Map<String, StyleGanModel> columns(StyleGanModel base, StyleGanModel donor) {
+  static Map<String, StyleGanModel> columns(StyleGanModel base, StyleGanModel donor, int savedCut) {
     Map<String, StyleGanModel> columns = new LinkedHashMap<>();
     columns.put("base", base);
     columns.put("donor", donor);
     for (int cut : base.config().blockResolutions()) {
       if (cut > 4) {
-        columns.put("swap ≥ " + cut, swap(base, donor, r -> r >= cut));
-        columns.put("toonify < " + cut, swap(base, donor, r -> r < cut));
+        columns.put("donor ≥ " + cut + (cut == savedCut ? " (saved blend)" : ""), swap(base, donor, r -> r >= cut));
+        columns.put("donor < " + cut, swap(base, donor, r -> r < cut));
       }
     }
     return columns;

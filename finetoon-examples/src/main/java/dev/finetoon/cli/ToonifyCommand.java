@@ -1,12 +1,14 @@
 package dev.finetoon.cli;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import dev.finetoon.Toonifier;
 import dev.finetoon.examples.NotebookBlend;
 import dev.finetoon.face.GivenLandmarks;
+import dev.finetoon.face.NoFaceFoundException;
 import dev.finetoon.image.Images;
 import dev.finetoon.image.PhotoReader;
 import dev.finetoon.image.RgbImage;
-import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -75,13 +77,16 @@ final class ToonifyCommand extends CliCommand {
   @Override
   void run() throws IOException {
     long start = System.nanoTime();
-    StyleGanModel baseModel = ModelFiles.read(base);
+    OutputPaths.checkFolder("--outdir", outdir);
+    checkArgument(!centreCrop || projection.landmarks().isEmpty(),
+        "give --landmarks FILE.json or --centre-crop, not both: --centre-crop aligns no face");
+    StyleGanModel baseModel = readModel(base);
     Toonifier.Builder builder = Toonifier.builder().base(baseModel);
     if (toon.network != null) {
-      builder.fineTuned(ModelFiles.read(toon.network));
+      builder.fineTuned(readModel(toon.network));
     } else {
       int[] blocks = NotebookBlend.givenOrTopThree(baseModel.config(), toon.blend.blocks);
-      builder.blend(ModelFiles.read(toon.blend.donor), blocks);
+      builder.blend(readModel(toon.blend.donor), blocks);
       progress("blend: " + base + " with blocks " + Arrays.toString(blocks) + " of " + toon.blend.donor);
     }
     if (centreCrop) {
@@ -89,12 +94,15 @@ final class ToonifyCommand extends CliCommand {
     } else if (projection.landmarks().isPresent()) {
       builder.landmarker(GivenLandmarks.read(projection.landmarks().get()));
     }
-    builder.featureNetwork(projection.featureNetwork(this::progress)).projection(projection.options());
+    builder.featureNetwork(projection.featureNetwork(resolver())).projection(projection.options());
     RgbImage image = PhotoReader.defaults().read(photo);
     List<Toonifier.Result> results;
     try (Toonifier toonifier = builder.build()) {
       ProjectionProgress listener = new ProjectionProgress(this::progress);
       results = allFaces ? toonifier.toonifyAll(image, listener) : List.of(toonifier.toonify(image, listener));
+    } catch (NoFaceFoundException e) {
+      throw new NoFaceFoundException("no face found in " + photo + "; give its landmarks with --landmarks FILE.json,"
+          + " or --centre-crop to project the whole photo");
     }
     for (int i = 0; i < results.size(); i++) {
       Path dir = allFaces ? outdir.resolve("face" + (i + 1)) : outdir;

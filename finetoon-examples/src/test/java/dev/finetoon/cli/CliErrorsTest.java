@@ -66,7 +66,8 @@ class CliErrorsTest {
     CliRun run = CliRun.of("info", "model.pkl", "--bogus");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).startsWith("Unknown option: '--bogus'");
+    assertThat(run.err()).isEqualTo("finetoon: error: Unknown option: '--bogus' (see 'finetoon info --help')"
+        + System.lineSeparator());
   }
 
   @Test

@@ -65,7 +65,8 @@ class ToonifyCommandTest {
 
     assertThat(run.exitCode()).isNotZero();
     assertThat(run.err().lines()).singleElement().asString()
-        .startsWith("finetoon: error: no face found in the 32x32 photo");
+        .isEqualTo("finetoon: error: no face found in " + photo + "; give its landmarks with --landmarks FILE.json,"
+            + " or --centre-crop to project the whole photo");
     assertThat(dir.resolve("out")).doesNotExist();
   }
 
@@ -79,11 +80,13 @@ class ToonifyCommandTest {
         CliRun.of("toonify", "--base", "b.pkl", "--blocks", "32", "--photo", "p.png", "--vgg", "v.pt", "--outdir", dir);
 
     assertThat(both.exitCode()).isEqualTo(2);
-    assertThat(both.err()).startsWith("Error: expected only one match");
+    assertThat(both.err().lines()).singleElement().asString().startsWith("finetoon: error: expected only one match");
     assertThat(neither.exitCode()).isEqualTo(2);
-    assertThat(neither.err()).startsWith("Error: Missing required argument");
+    assertThat(neither.err().lines()).singleElement().asString()
+        .startsWith("finetoon: error: Missing required argument");
     assertThat(blocksAlone.exitCode()).isEqualTo(2);
-    assertThat(blocksAlone.err()).startsWith("Error: Missing required argument");
+    assertThat(blocksAlone.err()).startsWith("finetoon: error: Missing required argument")
+        .endsWith("(see 'finetoon toonify --help')" + System.lineSeparator());
   }
 
   private static Object[] concat(String[] a, String[] b) {

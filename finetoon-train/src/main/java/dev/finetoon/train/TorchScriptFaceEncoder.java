@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.finetoon.ModelFormatException;
+import dev.finetoon.io.TorchScriptArchive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -40,6 +41,10 @@ public final class TorchScriptFaceEncoder implements DifferentiableFaceEncoder {
   public static TorchScriptFaceEncoder load(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString(), null, "no such encoder file");
+    }
+    if (TorchScriptArchive.read(file).takesReturnLpips()) {
+      throw new ModelFormatException(file + " is an LPIPS feature network (its forward takes return_lpips), not a"
+          + " face encoder");
     }
     PyTorchThreads.applyDefaults();
     Model model = Model.newInstance("face-encoder", "PyTorch");

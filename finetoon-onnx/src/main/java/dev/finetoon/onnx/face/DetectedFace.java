@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.collect.ImmutableList;
 import dev.finetoon.face.FaceLandmarks;
+import dev.finetoon.face.MainFace;
 import dev.finetoon.face.Point;
 import java.util.Comparator;
 import java.util.List;
@@ -18,8 +19,15 @@ import java.util.List;
  * }</pre>
  */
 public record DetectedFace(FaceBox box, double score, List<Point> landmarks, FaceBox alignedBox, float[] descriptor) {
-  /** Smaller boxes first: {@code max(BY_SIZE)} is the main face, the one {@code toonify} takes. */
+  /** Smaller boxes first: {@code max(BY_SIZE)} is the largest face. */
   public static final Comparator<DetectedFace> BY_SIZE = Comparator.comparingDouble(face -> face.box().area());
+
+  /**
+   * Lesser {@link MainFace#rank}s first: {@code max(BY_MAIN_FACE)} is the main face, the one {@code toonify} takes (a
+   * frontal, confidently landmarked face over a larger one in profile).
+   */
+  public static final Comparator<DetectedFace> BY_MAIN_FACE =
+      Comparator.comparingDouble(face -> MainFace.rank(face.box().area(), face.score(), face.landmarks()));
 
   public DetectedFace {
     checkArgument(landmarks.size() == 68, "expected 68 landmarks, got %s", landmarks.size());
@@ -30,6 +38,16 @@ public record DetectedFace(FaceBox box, double score, List<Point> landmarks, Fac
   @Override
   public float[] descriptor() {
     return descriptor.clone();
+  }
+
+  /** {@link MainFace#frontality} of the landmarks: about 1 facing the camera, near 0 in profile. */
+  public double frontality() {
+    return MainFace.frontality(landmarks);
+  }
+
+  /** {@link MainFace#alignsPoorly}: turned away or faintly detected, so that its aligned crop is likely poor. */
+  public boolean alignsPoorly() {
+    return MainFace.alignsPoorly(score, landmarks);
   }
 
   /** The eye centres and mouth corners that FFHQ alignment reads. */
