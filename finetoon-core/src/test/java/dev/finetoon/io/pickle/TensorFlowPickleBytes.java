@@ -113,16 +113,11 @@ public final class TensorFlowPickleBytes {
   }
 
   private static Tensor transpose(Tensor t) {
-    int rows = t.dim(0);
-    int cols = t.dim(1);
-    float[] in = t.toArray();
-    float[] out = new float[in.length];
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
-        out[j * rows + i] = in[i * cols + j];
-      }
+    try {
+      return TensorFlowPickleReader.transpose2d(t);
+    } catch (dev.finetoon.ModelFormatException e) {
+      throw new IllegalArgumentException(e);
     }
-    return Tensor.adopt(out, cols, rows);
   }
 
   /** {@code [O, I, kh, kw]} → TensorFlow's {@code [kh, kw, I, O]}, spatially flipped for {@code Conv0_up}. */
