@@ -4,6 +4,7 @@ import com.google.common.base.Suppliers;
 import dev.finetoon.Generator;
 import dev.finetoon.Generators;
 import dev.finetoon.GeneratorOptions;
+import dev.finetoon.Toonifier;
 import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.onnx.face.FaceApi;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What an executor JVM loads once and its tasks share: model files, blends, generators, the face descriptor network
- * and pools of toonify sessions. Spark runs many tasks (and many partitions, one after another) in one executor JVM;
+ * and toonify sessions. Spark runs many tasks (and many partitions, one after another) in one executor JVM;
  * everything here is keyed by its description, loaded by the first task that needs it (the others wait for that one,
  * not for each other), and closed by a shutdown hook when the JVM exits.
  *
@@ -36,11 +37,11 @@ final class ExecutorCache {
   }
 
   /** What can be loaded and counted. */
-  enum Kind { MODEL_FILE, MODEL, GENERATOR, FACE_API, SESSION_POOL, SESSION }
+  enum Kind { MODEL_FILE, MODEL, GENERATOR, FACE_API, TOONIFIER }
 
   /** Something that loads a value and may fail with an {@link IOException}. */
   @FunctionalInterface
-  interface Loader<V> {
+  private interface Loader<V> {
     V load() throws IOException;
   }
 
@@ -77,13 +78,13 @@ final class ExecutorCache {
     return once(Kind.FACE_API, "default", () -> closedAtExit(FaceApi.open()));
   }
 
-  /** The pool of sessions for {@code description}, once per JVM; it opens a session per concurrent borrower. */
-  static <T extends AutoCloseable> SessionPool<T> pool(Object description, Loader<T> opener) throws IOException {
-    return once(Kind.SESSION_POOL, description, () -> new SessionPool<>(() -> {
-      T session = closedAtExit(opener.load());
-      count(Kind.SESSION);
-      return session;
-    }));
+  /**
+   * A toonify session with these settings, once per JVM. Its tasks share it: DJL allows one gradient recording per
+   * JVM at a time, so projections run one after another whatever the number of sessions; detection, decoding and
+   * rendering of other tasks run beside them.
+   */
+  static Toonifier toonifier(ToonifySettings settings) throws IOException {
+    return once(Kind.TOONIFIER, settings, () -> closedAtExit(settings.open()));
   }
 
   /** How many of {@code kind} this JVM opened since it started (or since {@link #closeAll}). */
@@ -92,16 +93,12 @@ final class ExecutorCache {
     return count == null ? 0 : count.get();
   }
 
-  private static void count(Kind kind) {
-    OPENED.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
-  }
-
   @SuppressWarnings("unchecked")
   private static <V> V once(Kind kind, Object description, Loader<V> loader) throws IOException {
     Supplier<Object> memo = VALUES.computeIfAbsent(new Key(kind, description), key -> Suppliers.memoize(() -> {
       try {
         V value = loader.load();
-        count(kind);
+        OPENED.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
         LOG.info("loaded {} {} on this executor", kind, description);
         return value;
       } catch (IOException e) {
