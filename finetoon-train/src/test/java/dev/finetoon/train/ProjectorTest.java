@@ -74,7 +74,8 @@ class ProjectorTest {
   void projectsOnAThreadOtherThanTheEngines() throws Exception {
     JsonNode c = projectionCase();
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (DjlProjector projector = projector(ReferenceCases.model("base"), c, ProjectionOptions.defaults().withSteps(3))) {
+    StyleGanModel base = ReferenceCases.model("base");
+    try (DjlProjector projector = projector(base, c, ProjectionOptions.defaults().withSteps(3))) {
       Projection here = projector.project(referenceTarget(c), (step, steps, distance, loss) -> true);
       // A fresh thread records gradients by PyTorch's default (DJL turned that off on this thread only).
       Projection there = pool.submit(() -> projector.project(referenceTarget(c), (step, steps, d, loss) -> true)).get();
