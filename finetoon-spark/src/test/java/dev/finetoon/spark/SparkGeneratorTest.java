@@ -18,6 +18,7 @@ import dev.finetoon.seed.NumpyRandomState;
 import dev.finetoon.testing.ReferenceData;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,6 +29,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Generation through Spark in local[2] against the single-machine {@link Generator}, on the tiny models. */
 class SparkGeneratorTest {
@@ -84,6 +86,30 @@ class SparkGeneratorTest {
     assertThat(ExecutorCache.opened(ExecutorCache.Kind.MODEL_FILE)).isEqualTo(2);
     assertThat(ExecutorCache.opened(ExecutorCache.Kind.MODEL)).isEqualTo(2);
     assertThat(ExecutorCache.opened(ExecutorCache.Kind.GENERATOR)).isEqualTo(2);
+  }
+
+  @Test
+  void theSparkSubmitEntryWritesTheSameRowsToParquet(@TempDir Path out) {
+    String base = ReferenceData.tiny("tiny_base.pkl").toString();
+    String toon = ReferenceData.tiny("tiny_toon.pkl").toString();
+    String parquet = out.resolve("pairs").toString();
+
+    int exit = SparkJobs.run("generate", "--base", base, "--donor", toon, "--blocks", "16,32", "--seeds", "3-12",
+        "--trunc", "0.7", "--partitions", "3", "--out", parquet);
+
+    assertThat(exit).isZero();
+    Map<String, Row> written = byKey(spark.read().parquet(parquet).collectAsList());
+    Map<String, Row> direct = byKey(SparkGenerator.builder().model("human", SparkModel.file(base))
+        .model("toon", SparkModel.swap(base, toon, 16, 32)).truncation(0.7).build()
+        .generate(spark, 3, 13, 2).collectAsList());
+    assertThat(written).hasSize(20).containsOnlyKeys(direct.keySet());
+    direct.forEach((key, row) -> assertThat((byte[]) written.get(key).getAs("png")).as(key)
+        .isEqualTo((byte[]) row.getAs("png")));
+    assertThat(SparkJobs.run("generate", "--base", base, "--seeds", "7", "--out", parquet)).isNotZero();
+  }
+
+  private static Map<String, Row> byKey(List<Row> rows) {
+    return rows.stream().collect(Collectors.toMap(r -> r.getAs("model") + " " + r.getAs("seed"), r -> r));
   }
 
   @Test
