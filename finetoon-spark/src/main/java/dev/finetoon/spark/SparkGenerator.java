@@ -33,8 +33,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Each executor JVM opens each model's generator once and its tasks share it; a partition's seeds are drawn
  * {@link Builder#batchSize} at a time, and each task's native calls use {@link Builder#threadsPerTask} threads (one by
- * default, so that an executor's task slots, one per core, do not oversubscribe it). Rows are in seed order within a
- * partition, models in the order given. Immutable and thread-safe.
+ * default, so that an executor's task slots, one per core, do not oversubscribe it). A partition's rows come batch by
+ * batch, each batch model by model in the order given. Immutable and thread-safe.
  */
 public final class SparkGenerator {
   /** The table's columns: {@code seed}, {@code model} (its name), {@code ws} ({@code [num_ws][w_dim]}), {@code png}. */

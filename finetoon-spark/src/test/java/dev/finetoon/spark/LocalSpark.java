@@ -16,4 +16,12 @@ final class LocalSpark {
         .config("spark.sql.shuffle.partitions", "2")
         .getOrCreate();
   }
+
+  /** Stops the session (if started) and closes what the tests' executor opened. */
+  static void stop(SparkSession spark) {
+    if (spark != null) {
+      spark.stop();
+    }
+    ExecutorCache.closeAll();
+  }
 }

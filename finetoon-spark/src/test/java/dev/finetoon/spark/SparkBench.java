@@ -34,7 +34,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The engine's overhead, measured in one run: images/s of {@code generate} through Spark {@code local[2]} against the
  * plain {@link Generator} (two ONNX Runtime threads, batch 8) on a random-weight 128² generator, and photos/s of
- * {@code toonify} with a short projection through Spark against one {@link Toonifier} on the tiny reference models.
+ * {@code toonify} with a short projection through Spark against one {@link Toonifier} with the same settings (one
+ * ONNX Runtime thread per call, PyTorch on every core) on the tiny reference models.
  * Each row is the median of three timed runs after a warm-up (which loads the models), with min–max.
  *
  * <pre>
@@ -52,6 +53,9 @@ public final class SparkBench {
     Path tiny = Path.of(args[0], "reference", "tiny");
     Path faceApi = Path.of(args[1]);
     int seeds = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+    // Both toonify rows project with PyTorch on every core, as SparkToonifier's default on a 2-core executor does.
+    System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(Runtime.getRuntime().availableProcessors()));
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     Path work = Files.createTempDirectory("finetoon-spark-bench");
     Path model = work.resolve("random128.safetensors");
     ModelFiles.write(RandomModels.create(random128(), 1), model);
@@ -113,8 +117,10 @@ public final class SparkBench {
     StyleGanModel human = ModelFiles.read(Path.of(base));
     StyleGanModel blend = LayerBlender.swap(16, 32).blend(human, ModelFiles.read(Path.of(toon)));
     double[] plain;
+    // The session SparkToonifier opens: one ONNX Runtime thread per call, PyTorch on every core (set in main).
     try (Toonifier single = Toonifier.builder().base(human).fineTuned(blend).featureNetwork(Path.of(lpips))
-        .projection(ProjectionOptions.defaults().withSteps(STEPS)).build()) {
+        .projection(ProjectionOptions.defaults().withSteps(STEPS))
+        .generatorOptions(GeneratorOptions.DEFAULTS.withThreads(1)).build()) {
       plain = rates(decoded.size(), () -> {
         for (RgbImage photo : decoded) {
           single.toonifyAll(photo, ProjectionListener.NONE);

@@ -43,10 +43,7 @@ class SparkGeneratorTest {
 
   @AfterAll
   static void stopSpark() {
-    if (spark != null) {
-      spark.stop();
-    }
-    ExecutorCache.closeAll();
+    LocalSpark.stop(spark);
   }
 
   @Test

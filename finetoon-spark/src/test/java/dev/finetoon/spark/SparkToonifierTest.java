@@ -55,10 +55,7 @@ class SparkToonifierTest {
 
   @AfterAll
   static void stopSpark() {
-    if (spark != null) {
-      spark.stop();
-    }
-    ExecutorCache.closeAll();
+    LocalSpark.stop(spark);
   }
 
   @Test
