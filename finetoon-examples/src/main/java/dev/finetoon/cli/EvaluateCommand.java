@@ -17,6 +17,7 @@ import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.onnx.SessionSettings;
 import dev.finetoon.onnx.face.DetectedFace;
 import dev.finetoon.onnx.face.FaceApi;
+import dev.finetoon.onnx.face.FfhqFaces;
 import dev.finetoon.seed.SeedList;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -11,6 +11,7 @@ import dev.finetoon.onnx.SessionSettings;
 import dev.finetoon.onnx.face.DetectedFace;
 import dev.finetoon.onnx.face.FaceApi;
 import dev.finetoon.onnx.face.FaceBox;
+import dev.finetoon.onnx.face.FfhqFaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

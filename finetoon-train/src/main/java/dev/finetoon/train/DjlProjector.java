@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.finetoon.Noise;
 import dev.finetoon.Projector;
@@ -88,6 +89,9 @@ final class DjlProjector implements Projector {
             && target.dim(3) == r,
         "target must be [1, %s, %s, %s] (the model's resolution), got %s", config.imgChannels(), r, r, target);
     ProjectionSchedule schedule = options.schedule();
+    // PyTorch records gradients per thread, and DJL turns recording off only on the thread that starts its engine: on
+    // any other thread (a server's, a Spark task's) the in-place updates of the noise buffers would be refused.
+    JniUtils.setGradMode(false);
     // The moments of the noise buffers live on the session's manager: the optimiser frees them when the projection
     // ends, or a long-lived session would keep every projection's.
     try (NDManager projection = g.manager().newSubManager();

@@ -15,6 +15,8 @@ import dev.finetoon.testing.ReferenceCases;
 import dev.finetoon.testing.ReferenceData;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /** NVIDIA's projector pieces on the tiny base model, and a projection that converges. */
@@ -65,6 +67,23 @@ class ProjectorTest {
           .isCloseTo(expectedDistance, within(1e-4 * expectedDistance));
       assertThat(projector.noiseRegularization())
           .isCloseTo(expectedRegularization, within(1e-4 * expectedRegularization));
+    }
+  }
+
+  @Test
+  void projectsOnAThreadOtherThanTheEngines() throws Exception {
+    JsonNode c = projectionCase();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    StyleGanModel base = ReferenceCases.model("base");
+    try (DjlProjector projector = projector(base, c, ProjectionOptions.defaults().withSteps(3))) {
+      Projection here = projector.project(referenceTarget(c), (step, steps, distance, loss) -> true);
+      // A fresh thread records gradients by PyTorch's default (DJL turned that off on this thread only).
+      Projection there = pool.submit(() -> projector.project(referenceTarget(c), (step, steps, d, loss) -> true)).get();
+
+      assertThat(there.ws()).isEqualTo(here.ws());
+      assertThat(there.losses()).isEqualTo(here.losses());
+    } finally {
+      pool.shutdown();
     }
   }
 

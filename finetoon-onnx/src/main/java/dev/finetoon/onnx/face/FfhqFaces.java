@@ -1,13 +1,13 @@
-package dev.finetoon.cli;
+package dev.finetoon.onnx.face;
 
 import dev.finetoon.image.RgbImage;
 import java.util.Arrays;
 
 /**
- * How {@code finetoon evaluate} shows face-api.js an image that is already an FFHQ-aligned face (a generator's output,
- * toonify's {@code target.png}): without a detector, the square face-api's own pipeline would crop around the eyes
- * and mouth for its descriptor; with one, the image on a grey margin, since the tiny face detector misses most faces
- * that fill the frame.
+ * How {@code finetoon evaluate} and finetoon-spark's identity distance show face-api.js an image that is already an
+ * FFHQ-aligned face (a generator's output, toonify's {@code target.png}): without a detector, the square face-api's
+ * own pipeline would crop around the eyes and mouth for its descriptor; with one, the image on a grey margin, since
+ * the tiny face detector misses most faces that fill the frame.
  *
  * <pre>{@code
  * float[] descriptor = faceApi.describe(FfhqFaces.descriptorCrop(generated));
@@ -20,7 +20,7 @@ import java.util.Arrays;
  * a third of the descriptor's input and all distances with it: different people's faces fall under 0.6 (see
  * docs/face-pipeline.md).
  */
-final class FfhqFaces {
+public final class FfhqFaces {
   /** Left, top and side of the descriptor crop, as fractions of the image's width (and height). */
   static final double LEFT = 0.16;
   static final double TOP = 0.275;
@@ -29,7 +29,7 @@ final class FfhqFaces {
   private FfhqFaces() {}
 
   /** The square of an FFHQ-aligned image that face-api would describe. */
-  static RgbImage descriptorCrop(RgbImage aligned) {
+  public static RgbImage descriptorCrop(RgbImage aligned) {
     int w = aligned.width();
     int h = aligned.height();
     int left = (int) Math.round(LEFT * w);
@@ -40,7 +40,7 @@ final class FfhqFaces {
   }
 
   /** The image in the middle of a mid-grey canvas twice its size, for the detector. */
-  static RgbImage withMargin(RgbImage image) {
+  public static RgbImage withMargin(RgbImage image) {
     int w = image.width();
     int h = image.height();
     byte[] canvas = new byte[4 * w * h * 3];
