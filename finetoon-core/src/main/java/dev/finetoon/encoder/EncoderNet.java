@@ -241,7 +241,7 @@ public final class EncoderNet {
     int c3Size = INPUT_SIZE >> units.stream().filter(u -> u.stride() == 2).count();
     List<StyleBlock> styles = new ArrayList<>();
     for (int j = 0; weights.containsKey("styles." + j + ".linear.weight"); j++) {
-      Feature input = j < COARSE_END ? Feature.C3 : j < MEDIUM_END ? Feature.P2 : Feature.P1;
+      Feature input = rowFeature(j);
       int size = c3Size << input.ordinal();
       StyleBlock block = new StyleBlock("styles." + j, input, Integer.numberOfTrailingZeros(size));
       shapes.styleBlock(block, c);
@@ -251,6 +251,11 @@ public final class EncoderNet {
       throw new ModelFormatException(architecture.upstreamName() + " without style blocks (no styles.0.linear.weight)");
     }
     return new EncoderNet(architecture, stem, units, stageEnds.get(1), stageEnds.get(2), styles, c);
+  }
+
+  /** The map W+ row {@code j}'s style block reads: coarse rows c3, medium p2, fine p1. */
+  static Feature rowFeature(int j) {
+    return j < COARSE_END ? Feature.C3 : j < MEDIUM_END ? Feature.P2 : Feature.P1;
   }
 
   public EncoderArchitecture architecture() {
