@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads the generator from a {@code .pkl} made by NVIDIA's stylegan2-ada-pytorch: an ADA training snapshot (a dict
@@ -74,13 +75,19 @@ public final class NvidiaPickleReader {
   }
 
   static Object unpickle(byte[] bytes, String source, PickleGlobals globals) throws ModelFormatException {
+    return unpickle(bytes, source, globals, null);
+  }
+
+  /** Unpickles with a persistent-id loader (torch.save archives), or none. */
+  static Object unpickle(byte[] bytes, String source, PickleGlobals globals, Function<Object, Object> persistentLoad)
+      throws ModelFormatException {
     if (bytes.length >= 2 && bytes[0] == 'P' && bytes[1] == 'K') {
       throw new ModelFormatException(source + " is a zip archive (a torch.save file?), not an NVIDIA pickle");
     }
     if (bytes.length < 2 || (bytes[0] & 0xff) != PROTO || bytes[1] < 2 || bytes[1] > 5) {
       throw new ModelFormatException(source + " is not a pickle of protocol 2 to 5");
     }
-    SafeUnpickler unpickler = new SafeUnpickler(globals, null);
+    SafeUnpickler unpickler = new SafeUnpickler(globals, persistentLoad);
     try {
       return unpickler.load(new ByteArrayInputStream(bytes), bytes.length);
     } catch (PickleFailure e) {

@@ -75,11 +75,15 @@ final class PickleGlobals {
 
   /** The globals of a legacy torch storage stream: only the storage types. */
   static PickleGlobals forStorageStreams() {
+    return new PickleGlobals(storageTypes(), true);
+  }
+
+  private static Map<String, Object> storageTypes() {
     Map<String, Object> storages = new LinkedHashMap<>();
     for (String name : List.of("Float", "Half", "BFloat16", "Double", "Long", "Int", "Short", "Char", "Byte", "Bool")) {
       storages.put("torch." + name + "Storage", StorageType.forGlobal("torch", name + "Storage"));
     }
-    return new PickleGlobals(storages, true);
+    return storages;
   }
 
   /** True for a global that would execute code or reach the system if Python unpickled it. */
@@ -142,6 +146,15 @@ final class PickleGlobals {
       out.put(multiarray + ".scalar", (IObjectConstructor) NumpyScalars::scalar);
     }
     out.put("numpy.dtype", (IObjectConstructor) NumpyScalars::dtype);
+    // torch.save files (rosinality checkpoints): storage types in persistent ids, training options as placeholders.
+    out.putAll(storageTypes());
+    out.put("argparse.Namespace", new InertObject.Global("argparse.Namespace"));
+    // NVIDIA's TensorFlow pickles: networks as their state dicts, numpy arrays by value.
+    out.put("dnnlib.tflib.network.Network", (IObjectConstructor) args -> new TfNetwork());
+    for (String multiarray : List.of("numpy.core.multiarray", "numpy._core.multiarray")) {
+      out.put(multiarray + "._reconstruct", (IObjectConstructor) NumpyArray::reconstruct);
+    }
+    out.put("numpy.ndarray", NumpyArray.NDARRAY);
     return out.buildOrThrow();
   }
 

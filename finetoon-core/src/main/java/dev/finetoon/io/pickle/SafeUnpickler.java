@@ -152,6 +152,8 @@ final class SafeUnpickler extends Unpickler {
   private static void build(Object state, Object target) {
     if (target instanceof NumpyScalars.Dtype dtype) {
       dtype.setState(state);
+    } else if (target instanceof BuildTarget buildable) {
+      buildable.build(state);
     } else if (!(target instanceof Map)) {
       // Plain dicts, EasyDicts and inert placeholders take their state as attributes finetoon never reads.
       throw new PickleException("cannot apply BUILD state to " + target);
