@@ -8,6 +8,7 @@ import dev.finetoon.encoder.EncoderInput;
 import dev.finetoon.encoder.EncoderModel;
 import dev.finetoon.encoder.Encoders;
 import dev.finetoon.encoder.ImageEncoder;
+import dev.finetoon.image.Lanczos;
 import dev.finetoon.image.RgbImage;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.project.Projection;
@@ -69,8 +70,8 @@ public final class EncoderInverter implements Inverter {
   }
 
   /**
-   * The encoder's W+, refined where the builder asked for it; {@code aligned} must be at the base's resolution when
-   * refining (the photo is compared with the base's renderings).
+   * The encoder's W+ for an aligned face of any size, refined where the builder asked for it; the refinement compares
+   * the base's renderings with the face resized (Lanczos) to the base's resolution.
    */
   @Override
   public Projection invert(RgbImage aligned, ProjectionListener listener) {
@@ -78,7 +79,9 @@ public final class EncoderInverter implements Inverter {
     if (refiner == null) {
       return Projection.of(ws);
     }
-    return refiner.refine(aligned.toTensor(), ws.reshape(1, ws.dim(0), ws.dim(1)), refinement, listener);
+    int r = base.config().imgResolution();
+    RgbImage target = Lanczos.resize(aligned, r, r);
+    return refiner.refine(target.toTensor(), ws.reshape(1, ws.dim(0), ws.dim(1)), refinement, listener);
   }
 
   @Override

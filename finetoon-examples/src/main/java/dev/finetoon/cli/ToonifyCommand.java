@@ -1,5 +1,6 @@
 package dev.finetoon.cli;
 
+import dev.finetoon.EncoderInverter;
 import dev.finetoon.Toonifier;
 import dev.finetoon.examples.NotebookBlend;
 import dev.finetoon.face.GivenLandmarks;
@@ -8,7 +9,6 @@ import dev.finetoon.image.PhotoReader;
 import dev.finetoon.image.RgbImage;
 import dev.finetoon.io.ModelFiles;
 import dev.finetoon.model.StyleGanModel;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * all with {@code --centre-crop}), projected into the base model and redrawn by a blend (base with the donor's
  * blocks) or by an already blended or fine-tuned model. Writes {@code target.png}, {@code reconstruction.png} (the
  * base model's rendering of the projected w), {@code toonified.png} and {@code projected_w.npz}; with {@code
- * --all-faces}, one folder {@code face1}, {@code face2}, … of them per face, largest first.
+ * --all-faces}, one folder {@code face1}, {@code face2}, … of them per face, largest first. With {@code --encoder} a
+ * pSp / e4e checkpoint inverts the face in one pass instead of the projection ({@code --refine-steps N} refines it).
  */
 @Command(
     name = "toonify",
@@ -39,6 +40,8 @@ final class ToonifyCommand extends CliCommand {
   private Path photo;
 
   @Mixin private ProjectionCliOptions projection;
+
+  @Mixin private EncoderCliOptions encoder;
 
   @Option(names = "--outdir", required = true, paramLabel = "DIR", description = "Where the results go.")
   private Path outdir;
@@ -73,7 +76,7 @@ final class ToonifyCommand extends CliCommand {
   }
 
   @Override
-  void run() throws IOException {
+  void run() throws Exception {
     long start = System.nanoTime();
     StyleGanModel baseModel = ModelFiles.read(base);
     Toonifier.Builder builder = Toonifier.builder().base(baseModel);
@@ -89,12 +92,22 @@ final class ToonifyCommand extends CliCommand {
     } else if (projection.landmarks().isPresent()) {
       builder.landmarker(GivenLandmarks.read(projection.landmarks().get()));
     }
-    builder.featureNetwork(projection.featureNetwork(this::progress)).projection(projection.options());
+    EncoderInverter inverter = null;
+    if (encoder.given()) {
+      inverter = encoder.open(baseModel, () -> projection.featureNetwork(this::progress), this::progress);
+      builder.inverter(inverter);
+    } else {
+      builder.featureNetwork(projection.featureNetwork(this::progress)).projection(projection.options());
+    }
     RgbImage image = PhotoReader.defaults().read(photo);
     List<Toonifier.Result> results;
     try (Toonifier toonifier = builder.build()) {
       ProjectionProgress listener = new ProjectionProgress(this::progress);
       results = allFaces ? toonifier.toonifyAll(image, listener) : List.of(toonifier.toonify(image, listener));
+    } finally {
+      if (inverter != null) {
+        inverter.close();
+      }
     }
     for (int i = 0; i < results.size(); i++) {
       Path dir = allFaces ? outdir.resolve("face" + (i + 1)) : outdir;
@@ -104,7 +117,8 @@ final class ToonifyCommand extends CliCommand {
       Images.writePng(result.toonified(), dir.resolve("toonified.png"));
       result.projection().writeNpz(dir.resolve("projected_w.npz"));
       progress("wrote target.png, reconstruction.png, toonified.png and projected_w.npz to " + dir);
-      progress(String.format("time: projection %s, rendering %s", seconds(result.projectionTime()),
+      progress(String.format("time: %s %s, rendering %s", encoder.given() ? "inversion" : "projection",
+          seconds(result.projectionTime()),
           seconds(result.renderTime())));
     }
     progress("total " + seconds(Duration.ofNanos(System.nanoTime() - start)));

@@ -90,6 +90,10 @@ public final class RosinalityReader {
     Tensor avg = latentAvg;
     if (avg == null && checkpoint.get("latent_avg") instanceof StoredTensor stored) {
       avg = stored.read("latent_avg");
+      if (avg.rank() == 2 && avg.dim(0) > 1) {
+        // pSp / e4e checkpoints store it repeated over their W+ rows (equal rows in the public files): take the first
+        avg = avg.slice(0, 1);
+      }
       provenance.put("w_avg", "the file's latent_avg");
     }
     try {
