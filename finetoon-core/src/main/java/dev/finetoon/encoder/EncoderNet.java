@@ -72,7 +72,9 @@ public final class EncoderNet {
     P1
   }
 
-  /** {@code nn.BatchNorm2d} at {@code prefix}: {@code weight}, {@code bias}, {@code running_mean}, {@code running_var}. */
+  /**
+   * {@code nn.BatchNorm2d} at {@code prefix}: {@code weight}, {@code bias}, {@code running_mean}, {@code running_var}.
+   */
   public record BatchNorm(String prefix) {
     public String weight() {
       return prefix + ".weight";
