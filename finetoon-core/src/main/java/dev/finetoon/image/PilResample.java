@@ -44,7 +44,7 @@ public final class PilResample {
 
   private PilResample() {}
 
-  /** {@code image} resized to {@code width × height} with {@code filter}; the image itself where the size is the same. */
+  /** {@code image} resized to {@code width × height} by {@code filter}; the image itself where the size is equal. */
   public static RgbImage resize(RgbImage image, int width, int height, Filter filter) {
     checkArgument(width > 0 && height > 0, "target size must be positive, got %sx%s", width, height);
     RgbImage out = image;
