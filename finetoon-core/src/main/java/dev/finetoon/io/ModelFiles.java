@@ -61,8 +61,8 @@ public final class ModelFiles {
     if (n >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5) {
       return NvidiaPickleReader.read(file);
     }
-    throw new ModelFormatException(file + " is none of: an NVIDIA or TensorFlow pickle (.pkl), a rosinality"
-        + " torch.save checkpoint (.pt), a finetoon safetensors file");
+    throw new ModelFormatException(file + " is neither a pickle (NVIDIA, StyleGAN3-repository or TensorFlow .pkl)"
+        + " nor a torch.save checkpoint (rosinality .pt) nor a finetoon safetensors file");
   }
 
   /** Writes a generator as finetoon safetensors, atomically. */

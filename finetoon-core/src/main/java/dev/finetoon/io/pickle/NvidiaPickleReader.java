@@ -45,6 +45,9 @@ public final class NvidiaPickleReader {
   /** Reads a pickle held in memory; {@code source} names it in messages and in the model's provenance. */
   public static StyleGanModel read(byte[] bytes, String source) throws ModelFormatException {
     Object top = unpickle(bytes, source, PickleGlobals.forModelFiles());
+    if (TensorFlowPickleReader.isNetworkTuple(top)) {
+      return TensorFlowPickleReader.read((Object[]) top, source);
+    }
     String format;
     Object generator;
     if (top instanceof PersistentModule module) {

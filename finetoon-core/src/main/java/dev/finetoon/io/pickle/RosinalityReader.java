@@ -28,10 +28,11 @@ import java.util.TreeMap;
  * <p>The state dict maps exactly onto NVIDIA's layer plan: {@code style.{i+1}} → {@code mapping.fc{i}},
  * {@code input.input} → {@code synthesis.b4.const}, {@code conv1}/{@code to_rgb1} → {@code b4.conv1}/{@code b4.torgb},
  * {@code convs.{2k}}, {@code convs.{2k+1}}, {@code to_rgbs.{k}} → {@code b{8·2^k}.conv0}, {@code .conv1},
- * {@code .torgb}, {@code noises.noise_i} → the layers' {@code noise_const}; the leading 1 of the {@code [1, O, I, k, k]}
- * weights is dropped; modulation biases already hold the +1; the stored blur kernels (NVIDIA's filter × 4) are checked
- * and dropped. Widths, {@code n_mlp} and the resolution come from the shapes (never from {@code args}). rosinality has
- * no activation clamp and truncates every layer (cutoff none), and so do the models read here.
+ * {@code .torgb}, {@code noises.noise_i} → the layers' {@code noise_const}; the leading 1 of the
+ * {@code [1, O, I, k, k]} weights is dropped; modulation biases already hold the +1; the stored blur kernels
+ * (NVIDIA's filter × 4) are checked and dropped. Widths, {@code n_mlp} and the resolution come from the shapes
+ * (never from {@code args}). rosinality has no activation clamp and truncates every layer (cutoff none), and so do
+ * the models read here.
  *
  * <p>Truncation needs a mean latent: the given one, else the file's {@code latent_avg}, else finetoon's rule (the mean
  * of 4096 mapped z of numpy {@code RandomState(0)}); provenance {@code w_avg} says which.
