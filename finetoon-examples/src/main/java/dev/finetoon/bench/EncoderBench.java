@@ -14,10 +14,13 @@ import dev.finetoon.image.RgbImage;
 import dev.finetoon.model.GeneratorConfig;
 import dev.finetoon.model.RandomModels;
 import dev.finetoon.model.StyleGanModel;
+import dev.finetoon.model.SynthesisConfig;
 import dev.finetoon.project.ProjectionOptions;
 import dev.finetoon.project.RefinementOptions;
 import dev.finetoon.train.DjlProjectorBackend;
 import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Random;
 
 /**
@@ -43,7 +46,12 @@ public final class EncoderBench {
         Runtime.getRuntime().availableProcessors(), refineSteps, projectionSteps);
     System.out.printf("%-28s %-16s %-22s %-24s %-12s%n", "size", "encoder s/photo",
         "encoder+" + refineSteps + " steps s/photo", "1000-step projection s", "peak RSS MiB");
-    row("reduced (÷16), 64² decoder", 16, GeneratorConfig.builder(32, 32, 64).build(), refineSteps, projectionSteps);
+    // the reference checkpoints' decoder: 32 channels at every resolution
+    GeneratorConfig reduced = GeneratorConfig.builder(32, 32, 64)
+        .synthesis(new SynthesisConfig(32768, 32, 0, OptionalDouble.empty(), SynthesisConfig.SKIP,
+            List.of(1.0, 3.0, 3.0, 1.0), true))
+        .build();
+    row("reduced (÷16), 64² decoder", 16, reduced, refineSteps, projectionSteps);
     row("full width, 1024² decoder", 1, GeneratorConfig.builder(512, 512, 1024).build(), refineSteps,
         projectionSteps);
   }
