@@ -5,6 +5,7 @@ import dev.finetoon.Tensor;
 import dev.finetoon.io.pickle.RosinalityReader;
 import dev.finetoon.io.pickle.StoredTensor;
 import dev.finetoon.io.pickle.TorchSaveFile;
+import dev.finetoon.model.StyleGanModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -98,7 +99,7 @@ public final class EncoderFiles {
     provenance.put("start_from_latent_avg", Boolean.toString(startFromLatentAvg));
     Tensor firstRow = latentAvg == null ? null : latentAvg.reshape(latentAvg.size()).slice(0, latentAvg.dim(
         latentAvg.rank() - 1));
-    var decoder = RosinalityReader.fromStateDict(stateDict, DECODER, firstRow,
+    StyleGanModel decoder = RosinalityReader.fromStateDict(stateDict, DECODER, firstRow,
         Map.of("source", file + " (decoder.*)", "format", "rosinality"));
     int c = decoder.config().wDim();
     int rows = architecture.learnsInW() ? 1 : decoder.config().numWs();
