@@ -7,6 +7,7 @@ import dev.finetoon.EncoderInverter;
 import dev.finetoon.IncompatibleModelsException;
 import dev.finetoon.ModelFormatException;
 import dev.finetoon.Tensor;
+import dev.finetoon.Toonifier;
 import dev.finetoon.encoder.EncoderArchitecture;
 import dev.finetoon.encoder.EncoderInput;
 import dev.finetoon.encoder.EncoderModel;
@@ -14,6 +15,7 @@ import dev.finetoon.encoder.EncoderNet;
 import dev.finetoon.encoder.Encoders;
 import dev.finetoon.encoder.ImageEncoder;
 import dev.finetoon.encoder.RandomEncoders;
+import dev.finetoon.image.CenterCrop;
 import dev.finetoon.image.RgbImage;
 import dev.finetoon.model.GeneratorConfig;
 import dev.finetoon.model.RandomModels;
@@ -83,6 +85,24 @@ class EncoderInverterTest {
     try (EncoderInverter same = EncoderInverter.builder().encoder(psp).base(sameValues).build();
         EncoderInverter allowed = EncoderInverter.builder().encoder(psp).base(other).allowDecoderMismatch().build()) {
       assertThat(allowed.invert(photo(64, 64)).ws().maxAbsDifference(same.invert(photo(64, 64)).ws())).isEqualTo(0f);
+    }
+  }
+
+  @Test
+  void aToonifierInvertsWithTheEncoderAndChecksItsSizes() throws Exception {
+    EncoderModel e4e = RandomEncoders.create(EncoderArchitecture.ENCODER4EDITING, 16, DECODER, 7);
+    StyleGanModel toon = RandomModels.create(GeneratorConfig.builder(32, 32, 64).build(), 8);
+    RgbImage photo = photo(90, 70);
+    try (EncoderInverter inverter = EncoderInverter.builder().encoder(e4e).build();
+        Toonifier toonifier = Toonifier.builder().base(DECODER).fineTuned(toon).inverter(inverter).centreCrop()
+            .build()) {
+      Toonifier.Result result = toonifier.toonify(photo);
+      Tensor expected = inverter.invert(CenterCrop.resized(photo, 64)).ws();
+      assertThat(result.projection().ws().maxAbsDifference(expected)).isEqualTo(0f);
+      assertThat(result.toonified().getWidth()).isEqualTo(64);
+      StyleGanModel bigger = RandomModels.create(GeneratorConfig.builder(32, 32, 128).build(), 1);
+      assertThatThrownBy(() -> Toonifier.builder().base(bigger).fineTuned(bigger).inverter(inverter).centreCrop()
+          .build()).isInstanceOf(IncompatibleModelsException.class).hasMessageContaining("the inverter's model");
     }
   }
 
