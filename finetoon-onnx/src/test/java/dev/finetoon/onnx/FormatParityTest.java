@@ -35,7 +35,7 @@ class FormatParityTest {
   }
 
   static Stream<FormatCases.Case> generateCases() {
-    return FormatCases.of("generate").filter(c -> !c.spec().get("format").asText().equals("stylegan3-repo"));
+    return FormatCases.of("generate");
   }
 
   static Stream<FormatCases.Case> mappingCases() {

@@ -68,8 +68,13 @@ public final class NvidiaPickleReader {
       throw new ModelFormatException(source + ": the generator is " + GeneratorKwargs.describe(generator)
           + ", not a persistent StyleGAN2-ADA Generator");
     }
+    StyleGan3RepoGenerators.refuseStyleGan3(g, format.equals("nvidia-snapshot") ? "G_ema" : "generator");
+    if (StyleGan3RepoGenerators.isStyleGan3Repository(g)) {
+      format = format.replace("nvidia-", "stylegan3-repo-");
+    }
     GeneratorConfig config = GeneratorKwargs.parse(g.state().get("_init_args"), g.state().get("_init_kwargs"));
     Map<String, Tensor> tensors = new TensorWalk(bytes.length).collect(g);
+    config = StyleGan3RepoGenerators.withLayerClamp(g, config);
     try {
       return StyleGanModel.of(config, tensors, ImmutableMap.of("source", source, "format", format));
     } catch (IllegalArgumentException e) {

@@ -141,18 +141,11 @@ public final class RosinalityReader {
     try {
       tensors.put(LayerPlan.W_AVG, Tensor.zeros(config.wDim()));
       StyleGanModel model = StyleGanModel.of(config, tensors, prov);
-      Tensor avg = latentAvg;
-      if (avg == null) {
-        avg = MeanLatent.of(model);
-        prov.putIfAbsent("w_avg", MeanLatent.rule() + " (the file has no latent_avg)");
-      } else {
-        prov.putIfAbsent("w_avg", "given");
+      if (latentAvg == null) {
+        return model.withWAvg(MeanLatent.of(model), prov.getOrDefault("w_avg",
+            MeanLatent.rule() + " (the file has no latent_avg)"));
       }
-      if (avg.size() != config.wDim() || avg.rank() > 2 || (avg.rank() == 2 && avg.dim(0) != 1)) {
-        throw new ModelFormatException("the mean latent has shape " + Arrays.toString(avg.shape()) + ", expected ["
-            + config.wDim() + "]");
-      }
-      return model.withTensors(Map.of(LayerPlan.W_AVG, avg.reshape(config.wDim())), prov);
+      return model.withWAvg(latentAvg, prov.getOrDefault("w_avg", "given"));
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(e.getMessage() + " (rosinality names: see docs/formats.md)", e);
     }

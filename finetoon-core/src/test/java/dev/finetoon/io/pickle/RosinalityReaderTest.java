@@ -114,7 +114,7 @@ class RosinalityReaderTest {
     assertThat(model.tensor(LayerPlan.W_AVG)).isEqualTo(mine);
     assertThat(model.provenance()).containsEntry("w_avg", "given");
     assertThatThrownBy(() -> RosinalityReader.read(ReferenceData.formats("ros_g_ema.pt"), Tensor.zeros(31)))
-        .isInstanceOf(ModelFormatException.class).hasMessageContaining("mean latent has shape [31]");
+        .isInstanceOf(ModelFormatException.class).hasMessageContaining("mean w has shape [31]");
   }
 
   @Test
