@@ -32,7 +32,10 @@ import java.util.Random;
  *
  * <pre>
  * java -cp finetoon-examples/target/finetoon.jar dev.finetoon.bench.EncoderBench [refine steps] [projection steps]
+ *     [both|reduced|full]
  * </pre>
+ *
+ * <p>Each row's columns print as they are measured; 0 refinement steps measures the encoder alone.
  */
 public final class EncoderBench {
   private static final int ENCODER_RUNS = 5;
@@ -42,6 +45,7 @@ public final class EncoderBench {
   public static void main(String[] args) throws Exception {
     int refineSteps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int projectionSteps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    String sizes = args.length > 2 ? args[2] : "both";
     System.out.printf("e4e with random weights, %d cores; refinement %d steps, projection timed over %d steps%n",
         Runtime.getRuntime().availableProcessors(), refineSteps, projectionSteps);
     System.out.printf("%-28s %-16s %-22s %-24s %-12s%n", "size", "encoder s/photo",
@@ -51,9 +55,13 @@ public final class EncoderBench {
         .synthesis(new SynthesisConfig(32768, 32, 0, OptionalDouble.empty(), SynthesisConfig.SKIP,
             List.of(1.0, 3.0, 3.0, 1.0), true))
         .build();
-    row("reduced (÷16), 64² decoder", 16, reduced, refineSteps, projectionSteps);
-    row("full width, 1024² decoder", 1, GeneratorConfig.builder(512, 512, 1024).build(), refineSteps,
-        projectionSteps);
+    if (!sizes.equals("full")) {
+      row("reduced (÷16), 64² decoder", 16, reduced, refineSteps, projectionSteps);
+    }
+    if (!sizes.equals("reduced")) {
+      row("full width, 1024² decoder", 1, GeneratorConfig.builder(512, 512, 1024).build(), refineSteps,
+          projectionSteps);
+    }
   }
 
   private static void row(String label, int divisor, GeneratorConfig config, int refineSteps, int projectionSteps)
@@ -75,6 +83,12 @@ public final class EncoderBench {
       Arrays.sort(runs);
       encoderSeconds = runs[runs.length / 2];
     }
+    System.out.printf("%-28s %-16.3f ", label, encoderSeconds);
+    System.out.flush();
+    if (refineSteps == 0) {
+      System.out.printf("%-22s %-24s %-12d%n", "-", "-", PeakMemory.peakMiB());
+      return;
+    }
     double refineSeconds;
     double projectionSeconds;
     ProjectionOptions options = ProjectionOptions.defaults().withSteps(1000);
@@ -95,8 +109,7 @@ public final class EncoderBench {
       });
       projectionSeconds = 1000 * (System.nanoTime() - first[0]) / 1e9 / projectionSteps;
     }
-    System.out.printf("%-28s %-16.3f %-22.2f %-24.0f %-12d%n", label, encoderSeconds, refineSeconds,
-        projectionSeconds, PeakMemory.peakMiB());
+    System.out.printf("%-22.2f %-24.0f %-12d%n", refineSeconds, projectionSeconds, PeakMemory.peakMiB());
   }
 
   private static RgbImage randomPhoto(int size) {
