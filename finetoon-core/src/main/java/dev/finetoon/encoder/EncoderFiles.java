@@ -7,6 +7,7 @@ import dev.finetoon.io.pickle.StoredTensor;
 import dev.finetoon.io.pickle.TorchSaveFile;
 import dev.finetoon.model.StyleGanModel;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,10 +33,10 @@ public final class EncoderFiles {
 
   /**
    * Whether {@code file} is a {@code torch.save} file holding an encoder checkpoint (a {@code state_dict} with {@code
-   * encoder.*} keys and {@code opts}); reads the file's pickle, not its tensors.
+   * encoder.*} keys and {@code opts}); false for a missing file. Reads the file's pickle, not its tensors.
    */
   public static boolean isEncoderCheckpoint(Path file) throws IOException {
-    if (!TorchSaveFile.isTorchSave(file)) {
+    if (!Files.isRegularFile(file) || !TorchSaveFile.isTorchSave(file)) {
       return false;
     }
     Object top = TorchSaveFile.load(file);

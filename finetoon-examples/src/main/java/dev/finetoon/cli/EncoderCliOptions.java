@@ -6,7 +6,6 @@ import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.project.RefinementOptions;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
@@ -44,18 +43,23 @@ final class EncoderCliOptions {
     return encoder != null;
   }
 
+  /** Whether the encoder's W+ is refined (and so needs the feature network). */
+  boolean refines() {
+    return given() && refineSteps > 0;
+  }
+
   /**
-   * The inverter for {@code base}; {@code featureNetwork} is asked for only when refining.
+   * The inverter for {@code base}; {@code featureNetwork} is read only when {@link #refines()} (else it may be null).
    *
    * @throws dev.finetoon.IncompatibleModelsException where base is not the encoder's decoder (unless allowed)
    */
-  EncoderInverter open(StyleGanModel base, Callable<Path> featureNetwork, Consumer<String> log) throws Exception {
+  EncoderInverter open(StyleGanModel base, Path featureNetwork, Consumer<String> log) throws IOException {
     EncoderInverter.Builder builder = EncoderInverter.builder().encoder(EncoderFiles.read(encoder)).base(base);
     if (allowMismatch) {
       builder.allowDecoderMismatch();
     }
     if (refineSteps > 0) {
-      builder.featureNetwork(featureNetwork.call())
+      builder.featureNetwork(featureNetwork)
           .refine(RefinementOptions.defaults().withSteps(refineSteps).withLearningRate(refineLearningRate));
     }
     log.accept("inversion: " + encoder + (refineSteps > 0 ? ", then up to " + refineSteps + " W+ steps" : "")

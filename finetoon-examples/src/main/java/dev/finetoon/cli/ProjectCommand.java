@@ -71,6 +71,8 @@ final class ProjectCommand extends CliCommand {
       throw new ParameterException(spec.commandLine(), "--save-video shows a projection's steps; it does not go with"
           + " --encoder");
     }
+    // resolved before anything is written, so that a missing network leaves no output folder behind
+    Path featureNetwork = encoder.given() && !encoder.refines() ? null : projection.featureNetwork(this::progress);
     Files.createDirectories(outdir);
     BufferedImage targetImage = aligned.toBufferedImage();
     Images.writePng(targetImage, outdir.resolve("target.png"));
@@ -79,8 +81,8 @@ final class ProjectCommand extends CliCommand {
 
     Projection projected;
     try (Inverter inverter = encoder.given()
-        ? encoder.open(model, () -> projection.featureNetwork(this::progress), this::progress)
-        : Projector.builder().model(model).featureNetwork(projection.featureNetwork(this::progress))
+        ? encoder.open(model, featureNetwork, this::progress)
+        : Projector.builder().model(model).featureNetwork(featureNetwork)
             .options(projection.options().withKeepSteps(saveVideo)).build()) {
       projected = inverter.invert(aligned, new ProjectionProgress(this::progress));
     }

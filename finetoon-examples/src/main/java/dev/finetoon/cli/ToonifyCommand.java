@@ -94,7 +94,8 @@ final class ToonifyCommand extends CliCommand {
     }
     EncoderInverter inverter = null;
     if (encoder.given()) {
-      inverter = encoder.open(baseModel, () -> projection.featureNetwork(this::progress), this::progress);
+      inverter = encoder.open(baseModel, encoder.refines() ? projection.featureNetwork(this::progress) : null,
+          this::progress);
       builder.inverter(inverter);
     } else {
       builder.featureNetwork(projection.featureNetwork(this::progress)).projection(projection.options());
