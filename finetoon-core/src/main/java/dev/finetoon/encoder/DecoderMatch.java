@@ -3,13 +3,14 @@ package dev.finetoon.encoder;
 import dev.finetoon.IncompatibleModelsException;
 import dev.finetoon.Tensor;
 import dev.finetoon.model.GeneratorConfig;
+import dev.finetoon.model.LayerPlan;
 import dev.finetoon.model.StyleGanModel;
 import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Whether a base model is the generator an encoder was trained for: the same sizes, and every tensor the two share
- * equal up to float rounding (a file converted between formats keeps its values). An encoder's codes for another
+ * Whether a base model is the generator an encoder was trained for: the same sizes, and every weight the two share
+ * ({@code mapping.w_avg} aside) equal up to float rounding (a file converted between formats keeps its values). An encoder's codes for another
  * generator mean little, so callers refuse by default.
  *
  * <pre>{@code
@@ -43,7 +44,9 @@ public final class DecoderMatch {
     int compared = 0;
     for (Map.Entry<String, Tensor> entry : decoder.tensors().entrySet()) {
       Tensor other = base.tensors().get(entry.getKey());
-      if (other == null || !Arrays.equals(other.shape(), entry.getValue().shape())) {
+      // w_avg is a statistic that files carry or not (rows repeated, or estimated), not a weight
+      if (other == null || !Arrays.equals(other.shape(), entry.getValue().shape())
+          || entry.getKey().equals(LayerPlan.W_AVG)) {
         continue;
       }
       compared++;

@@ -46,7 +46,7 @@ public final class NvidiaPickleReader {
   public static StyleGanModel read(byte[] bytes, String source) throws ModelFormatException {
     Object top = unpickle(bytes, source, PickleGlobals.forModelFiles());
     if (TensorFlowPickleReader.isNetworkTuple(top)) {
-      return TensorFlowPickleReader.read((Object[]) top, source);
+      return TensorFlowPickleReader.read((Object[]) top, source, bytes.length);
     }
     String format;
     Object generator;

@@ -1,5 +1,6 @@
 package dev.finetoon.io.pickle;
 
+import com.google.common.math.LongMath;
 import dev.finetoon.ModelFormatException;
 import dev.finetoon.Tensor;
 import dev.finetoon.model.GeneratorConfig;
@@ -41,7 +42,11 @@ final class TensorFlowPickleReader {
         && Arrays.stream(tuple).allMatch(TfNetwork.class::isInstance);
   }
 
-  static StyleGanModel read(Object[] tuple, String source) throws ModelFormatException {
+  /**
+   * The generator of a tuple unpickled from {@code fileBytes} bytes. Variables may share one array through the memo;
+   * together they may hold no more elements than the file has bytes.
+   */
+  static StyleGanModel read(Object[] tuple, String source, long fileBytes) throws ModelFormatException {
     if (tuple.length != 3) {
       throw new ModelFormatException(source + " holds " + tuple.length + " TensorFlow networks, expected (G, D, Gs)");
     }
@@ -66,7 +71,7 @@ final class TensorFlowPickleReader {
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(source + ": unsupported TensorFlow generator: " + e.getMessage(), e);
     }
-    Map<String, Tensor> tensors = new Converter(vars).convert(plan);
+    Map<String, Tensor> tensors = new Converter(vars, fileBytes).convert(plan);
     Map<String, String> provenance = new LinkedHashMap<>();
     provenance.put("source", source);
     provenance.put("format", "tensorflow");
@@ -146,9 +151,12 @@ final class TensorFlowPickleReader {
   /** legacy.py's {@code _populate_module_params} patterns, as conversions of named TensorFlow variables. */
   private static final class Converter {
     private final Map<String, Object> vars;
+    private final long budget;
+    private long elements;
 
-    Converter(Map<String, Object> vars) {
+    Converter(Map<String, Object> vars, long budget) {
       this.vars = vars;
+      this.budget = budget;
     }
 
     Map<String, Tensor> convert(LayerPlan plan) throws ModelFormatException {
@@ -206,6 +214,12 @@ final class TensorFlowPickleReader {
     private Tensor get(String name) throws ModelFormatException {
       Object value = vars.get(name);
       if (value instanceof NumpyArray array) {
+        elements = LongMath.saturatedAdd(elements,
+            Arrays.stream(array.shape()).asLongStream().reduce(1, LongMath::saturatedMultiply));
+        if (elements > budget) {
+          throw new ModelFormatException("variables up to " + name + " hold " + elements + " elements, more than the"
+              + " file's " + budget + " bytes: they share arrays");
+        }
         return array.toTensor(name);
       }
       if (value instanceof Number scalar) {
@@ -216,7 +230,8 @@ final class TensorFlowPickleReader {
     }
   }
 
-  private static Tensor transpose2d(Tensor t) throws ModelFormatException {
+  /** A 2-D tensor transposed (TensorFlow's dense {@code [in, out]} ↔ PyTorch's {@code [out, in]}). */
+  static Tensor transpose2d(Tensor t) throws ModelFormatException {
     if (t.rank() != 2) {
       throw new ModelFormatException("a dense weight has shape " + Arrays.toString(t.shape()) + ", expected 2-D");
     }

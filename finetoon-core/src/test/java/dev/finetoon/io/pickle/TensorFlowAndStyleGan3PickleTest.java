@@ -97,8 +97,20 @@ class TensorFlowAndStyleGan3PickleTest {
     kwargs.put("randomize_noise", true);
     TfNetwork net = new TfNetwork();
     net.build(gs);
-    assertThatThrownBy(() -> TensorFlowPickleReader.read(new Object[] {net, net, net}, "x.pkl"))
+    assertThatThrownBy(() -> TensorFlowPickleReader.read(new Object[] {net, net, net}, "x.pkl", 1 << 20))
         .isInstanceOf(ModelFormatException.class).hasMessageContaining("unknown TensorFlow kwarg 'randomize_noise'");
+  }
+
+  @Test
+  void aHandWrittenTensorFlowPickleReadsBackAsItsModel() throws ModelFormatException {
+    StyleGanModel model = dev.finetoon.fuzz.CorpusSeeds.tinyModel(1);
+    StyleGanModel read = NvidiaPickleReader.read(TensorFlowPickleBytes.tuple(model), "tiny-tf.pkl");
+    assertThat(read.config()).isEqualTo(model.config());
+    for (String name : model.tensors().keySet()) {
+      // mod_bias is stored without its +1, so affine biases come back within float rounding of x − 1 + 1.
+      float tolerance = name.endsWith(".affine.bias") ? 1e-6f : 0;
+      assertThat(read.tensor(name).maxAbsDifference(model.tensor(name))).as(name).isLessThanOrEqualTo(tolerance);
+    }
   }
 
   @Test
