@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Whether a base model is the generator an encoder was trained for: the same sizes, and every weight the two share
- * ({@code mapping.w_avg} aside) equal up to float rounding (a file converted between formats keeps its values). An encoder's codes for another
- * generator mean little, so callers refuse by default.
+ * ({@code mapping.w_avg} aside) equal up to float rounding (a file converted between formats keeps its values). An
+ * encoder's codes for another generator mean little, so callers refuse by default.
  *
  * <pre>{@code
  * DecoderMatch.check(e4e.decoder(), ffhq); // throws IncompatibleModelsException naming the first difference
