@@ -11,6 +11,7 @@ import dev.finetoon.project.Projection;
 import dev.finetoon.project.ProjectionListener;
 import dev.finetoon.project.ProjectionOptions;
 import dev.finetoon.project.ProjectorBackend;
+import dev.finetoon.project.RefinementOptions;
 import dev.finetoon.resource.CachedResource;
 import dev.finetoon.resource.ResourceResolver;
 import java.io.IOException;
@@ -34,8 +35,9 @@ import java.util.Optional;
  * <p>Thread-safe, one projection at a time: concurrent calls wait for each other. A host app that projects on several
  * threads at once opens one projector per thread (each holds its own copy of the networks).
  */
-public interface Projector extends AutoCloseable {
+public interface Projector extends Inverter {
   /** The model projected into. */
+  @Override
   StyleGanModel model();
 
   /** The settings every projection of this session uses. */
@@ -51,6 +53,22 @@ public interface Projector extends AutoCloseable {
   default Projection project(RgbImage target) {
     return project(target.toTensor(), ProjectionListener.NONE);
   }
+
+  /** {@link #project(Tensor, ProjectionListener)}: the {@link Inverter} view of a projector. */
+  @Override
+  default Projection invert(RgbImage aligned, ProjectionListener listener) {
+    return project(aligned.toTensor(), listener);
+  }
+
+  /**
+   * Optimises {@code start} ({@code [1, num_ws, w_dim]}, e.g. an encoder's W+) in W+ to redraw {@code target}
+   * ({@code [1, C, R, R]}, values 0–255) more closely, by NVIDIA's LPIPS distance. The noise maps stay the model's own
+   * (as the renderings of the result use them), so the noise regulariser is constant and left out. Returns the best
+   * W+ seen, never one farther from the target than the start: {@code losses} holds the distance before every step,
+   * {@code losses.get(0)} the start's; {@code wPerStep} the W+ before every step ({@code [num_ws, w_dim]}) where
+   * {@code options.keepSteps()}.
+   */
+  Projection refine(Tensor target, Tensor start, RefinementOptions options, ProjectionListener listener);
 
   @Override
   void close();

@@ -42,12 +42,22 @@ import java.util.Map;
  * network, differentiable generator, w statistics) once, and every photo reuses them. Thread-safe; projections run one
  * at a time on the shared projector, so a host app that toonifies on several threads at once opens one Toonifier per
  * thread. Needs a generator backend (finetoon-onnx) and a projector backend (finetoon-train) on the class path.
+ *
+ * <p>With {@link Builder#inverter}, photos are inverted by that instead, e.g. a pSp / e4e encoder in one forward pass
+ * (well under a second where the projection takes minutes):
+ *
+ * <pre>{@code
+ * try (EncoderInverter e4e = EncoderInverter.builder().encoder(EncoderFiles.read(e4ePt)).base(ffhq).build();
+ *     Toonifier toonifier = Toonifier.builder().base(ffhq).fineTuned(toon).inverter(e4e).build()) {
+ *   Toonifier.Result result = toonifier.toonify(Path.of("me.jpg"));
+ * }
+ * }</pre>
  */
 public final class Toonifier implements AutoCloseable {
   private final StyleGanModel base;
   private final Generator human;
   private final Generator toon;
-  private final Projector projector;
+  private final Inverter inverter;
   private final FaceLandmarker landmarker;
   private final PhotoReader photos;
   private final List<AutoCloseable> owned;
@@ -58,18 +68,20 @@ public final class Toonifier implements AutoCloseable {
    * @param target the aligned, resized photo that was projected
    * @param reconstruction the human model's rendering of the projected w (how well the projection fits)
    * @param toonified the blended model's rendering of the projected w
+   * @param projection the inversion's result (NVIDIA's projection, or an encoder's W+, refined or not)
+   * @param projectionTime how long the inversion took
    */
   public record Result(
       BufferedImage target, BufferedImage reconstruction, BufferedImage toonified, Projection projection,
       Duration projectionTime, Duration renderTime) {}
 
   private Toonifier(
-      StyleGanModel base, Generator human, Generator toon, Projector projector, FaceLandmarker landmarker,
+      StyleGanModel base, Generator human, Generator toon, Inverter inverter, FaceLandmarker landmarker,
       PhotoReader photos, List<AutoCloseable> owned) {
     this.base = base;
     this.human = human;
     this.toon = toon;
-    this.projector = projector;
+    this.inverter = inverter;
     this.landmarker = landmarker;
     this.photos = photos;
     this.owned = owned;
@@ -143,7 +155,7 @@ public final class Toonifier implements AutoCloseable {
 
   private Result toonifyAligned(RgbImage aligned, ProjectionListener listener) {
     long start = System.nanoTime();
-    Projection projected = projector.project(aligned.toTensor(), listener);
+    Projection projected = inverter.invert(aligned, listener);
     long projectedAt = System.nanoTime();
     Tensor ws = projected.ws().reshape(1, projected.ws().dim(0), projected.ws().dim(1));
     BufferedImage toonified = Images.toImages(toon.synthesis(ws, Noise.CONST)).get(0);
@@ -158,7 +170,10 @@ public final class Toonifier implements AutoCloseable {
     return toon.model();
   }
 
-  /** Closes the generators, the projector and the built-in face detector (a landmarker given stays the caller's). */
+  /**
+   * Closes the generators, the projector and the built-in face detector (a landmarker or inverter given stays the
+   * caller's).
+   */
   @Override
   public void close() {
     closeAll(owned);
@@ -183,6 +198,11 @@ public final class Toonifier implements AutoCloseable {
     }
   }
 
+  private static boolean sameSizes(StyleGanModel a, StyleGanModel b) {
+    return a.config().imgResolution() == b.config().imgResolution() && a.config().wDim() == b.config().wDim()
+        && a.config().numWs() == b.config().numWs();
+  }
+
   /**
    * Builder of a {@link Toonifier}. Only the base and the toon model are required: the LPIPS feature network comes
    * from {@link ResourceResolver#defaults()} unless given, the projection settings are NVIDIA's, the device is
@@ -194,6 +214,7 @@ public final class Toonifier implements AutoCloseable {
     private LayerBlender recipe;
     private StyleGanModel fineTuned;
     private final Projector.Builder projection = Projector.builder();
+    private Inverter inverter;
     private FaceLandmarker landmarker;
     private boolean centreCrop;
     private PhotoReader photos = PhotoReader.defaults();
@@ -249,6 +270,16 @@ public final class Toonifier implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Invert photos with {@code value} (e.g. an {@link EncoderInverter}: one forward pass, optionally refined) instead
+     * of NVIDIA's projection; its model must be the base. It stays the caller's to close; no feature network is
+     * needed unless it needs one.
+     */
+    public Builder inverter(Inverter value) {
+      this.inverter = checkNotNull(value, "inverter");
+      return this;
+    }
+
     /** Where the projector and the generators run (default {@link Device#auto()}). */
     public Builder device(Device device) {
       projection.device(device);
@@ -291,7 +322,7 @@ public final class Toonifier implements AutoCloseable {
      *
      * @throws java.nio.file.NoSuchFileException where the feature network is missing; the message says where to put
      *     it and where to download it
-     * @throws IncompatibleModelsException where the toon model does not fit the base
+     * @throws IncompatibleModelsException where the toon model or the inverter's model does not fit the base
      */
     public Toonifier build() throws IOException {
       checkState(base != null, "set the base (human) model");
@@ -303,12 +334,22 @@ public final class Toonifier implements AutoCloseable {
             + base.config().imgResolution() + "px w_dim " + base.config().wDim() + ", toon "
             + toonModel.config().imgResolution() + "px w_dim " + toonModel.config().wDim() + ")");
       }
+      if (inverter != null && !sameSizes(inverter.model(), base)) {
+        throw new IncompatibleModelsException("the inverter's model (" + inverter.model().config().imgResolution()
+            + "px w_dim " + inverter.model().config().wDim() + ", " + inverter.model().config().numWs()
+            + " ws) is not the base's size (" + base.config().imgResolution() + "px w_dim " + base.config().wDim()
+            + ")");
+      }
       GeneratorOptions generators = device != null ? generatorOptions.withDevice(device) : generatorOptions;
       List<AutoCloseable> opened = new ArrayList<>();
       try {
-        // First, so that the feature network is resolved before anything native opens.
-        Projector projector = projection.model(base).build();
-        opened.add(projector);
+        Inverter photosInto = inverter;
+        if (photosInto == null) {
+          // First, so that the feature network is resolved before anything native opens.
+          Projector projector = projection.model(base).build();
+          opened.add(projector);
+          photosInto = projector;
+        }
         Generator human = Generators.open(base, generators);
         opened.add(human);
         Generator toon = Generators.open(toonModel, generators);
@@ -319,7 +360,7 @@ public final class Toonifier implements AutoCloseable {
           opened.add(detector);
           faces = detector;
         }
-        return new Toonifier(base, human, toon, projector, faces, photos, List.copyOf(opened));
+        return new Toonifier(base, human, toon, photosInto, faces, photos, List.copyOf(opened));
       } catch (IOException | RuntimeException e) {
         try {
           closeAll(opened);

@@ -13,9 +13,12 @@ import java.util.Map;
 /**
  * The result of projecting an image into a generator's latent space.
  *
- * @param ws the projected latent, {@code [num_ws, w_dim]} (one w repeated, as NVIDIA's projector returns it)
- * @param wPerStep the w after every step, {@code [w_dim]} each, when asked for (else empty)
- * @param losses the loss (LPIPS distance + weighted noise regularisation) at every step
+ * @param ws the projected latent, {@code [num_ws, w_dim]} (one w repeated, as NVIDIA's projector returns it; rows
+ *     differ after an encoder or a W+ refinement)
+ * @param wPerStep the w after every step, {@code [w_dim]} each, when asked for (else empty); for a W+ refinement the
+ *     W+ before every step, {@code [num_ws, w_dim]}, the first being the start
+ * @param losses the loss (LPIPS distance + weighted noise regularisation) at every step; for a W+ refinement the
+ *     distance before every step, the first being the start's; empty for an encoder's one pass
  * @param noise the tuned {@code noise_const} buffers by name
  */
 public record Projection(Tensor ws, List<Tensor> wPerStep, List<Double> losses, Map<String, Tensor> noise) {
@@ -23,6 +26,11 @@ public record Projection(Tensor ws, List<Tensor> wPerStep, List<Double> losses, 
     wPerStep = ImmutableList.copyOf(wPerStep);
     losses = ImmutableList.copyOf(losses);
     noise = ImmutableMap.copyOf(noise);
+  }
+
+  /** A result without optimisation steps (an encoder's one pass). */
+  public static Projection of(Tensor ws) {
+    return new Projection(ws, List.of(), List.of(), Map.of());
   }
 
   /** Writes {@code ws} as NVIDIA's {@code projected_w.npz}: key {@code w}, shape {@code [1, num_ws, w_dim]}. */

@@ -49,4 +49,13 @@ public final class ReferenceData {
   public static Path tiny(String name) {
     return tiny().resolve(name);
   }
+
+  /** {@code shared/reference/encoders} (pSp / e4e checkpoints and outputs), or the test is skipped with a message. */
+  public static Path encoders() {
+    Path encoders = shared().resolve("reference").resolve("encoders");
+    assumeTrue(
+        Files.isRegularFile(encoders.resolve("shared.json")),
+        "skipped: encoder reference data not found at " + encoders + " (expected ../shared beside the checkout)");
+    return encoders;
+  }
 }

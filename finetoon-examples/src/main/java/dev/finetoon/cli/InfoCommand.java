@@ -1,5 +1,8 @@
 package dev.finetoon.cli;
 
+import dev.finetoon.encoder.EncoderFiles;
+import dev.finetoon.encoder.EncoderModel;
+import dev.finetoon.encoder.EncoderNet;
 import dev.finetoon.model.DenseLayer;
 import dev.finetoon.model.GeneratorConfig;
 import dev.finetoon.model.MappingConfig;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Parameters;
 /** {@code finetoon info}: what a model file holds: format, configuration, blocks, mapping layers, provenance. */
 @Command(
     name = "info",
-    description = "Describe a generator file: format, configuration, blocks, provenance.")
+    description = "Describe a generator file (or a pSp / e4e encoder checkpoint): format, configuration, blocks,"
+        + " provenance.")
 final class InfoCommand extends CliCommand {
   private static final Map<String, String> FORMATS =
       Map.of(
@@ -38,11 +42,19 @@ final class InfoCommand extends CliCommand {
 
   @Override
   void run() throws IOException {
-    StyleGanModel model = readModel(file);
-    GeneratorConfig c = model.config();
     PrintWriter out = out();
-    String format = model.provenance().getOrDefault("format", "unknown");
     out.println("file: " + file);
+    StyleGanModel model;
+    if (EncoderFiles.isEncoderCheckpoint(file)) {
+      EncoderModel encoder = EncoderFiles.read(file);
+      printEncoder(out, encoder);
+      model = encoder.decoder();
+      out.println("decoder (the generator the codes are for):");
+    } else {
+      model = readModel(file);
+    }
+    GeneratorConfig c = model.config();
+    String format = model.provenance().getOrDefault("format", "unknown");
     out.println("format: " + format + (FORMATS.containsKey(format) ? " (" + FORMATS.get(format) + ")" : ""));
     printConfig(out, c);
     out.println("synthesis blocks (parameter counts include buffers):");
@@ -68,6 +80,19 @@ final class InfoCommand extends CliCommand {
     out.println("provenance:");
     model.provenance().forEach((key, value) -> out.println("  " + key + ": " + value));
     out.flush();
+  }
+
+  private static void printEncoder(PrintWriter out, EncoderModel encoder) {
+    EncoderNet net = encoder.net();
+    out.println("encoder: " + encoder.architecture().upstreamName() + " ("
+        + encoder.provenance().getOrDefault("format", "?") + ")");
+    out.printf("  IR-SE body: %d units, widths %s, stem %d%n", net.units().size(),
+        net.units().stream().map(EncoderNet.Unit::depth).distinct().toList(), net.stemWidth());
+    out.printf("  codes: %s x %d%s, start_from_latent_avg %s%n", encoder.architecture().learnsInW() ? "1 W" :
+        net.rows() + " W+ rows", net.codeWidth(), encoder.architecture().learnsInW() ? " (repeated over "
+        + encoder.numWs() + " rows)" : "", encoder.startFromLatentAvg());
+    out.println("  encoder parameters and buffers: "
+        + encoder.weights().values().stream().mapToLong(t -> t.size()).sum());
   }
 
   private static void printConfig(PrintWriter out, GeneratorConfig c) {

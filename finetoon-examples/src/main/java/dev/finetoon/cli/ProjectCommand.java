@@ -2,9 +2,11 @@ package dev.finetoon.cli;
 
 import dev.finetoon.Generator;
 import dev.finetoon.Generators;
+import dev.finetoon.Inverter;
 import dev.finetoon.Noise;
 import dev.finetoon.Projector;
 import dev.finetoon.Tensor;
+import dev.finetoon.encoder.EncoderNet;
 import dev.finetoon.face.FfhqAligner;
 import dev.finetoon.face.GivenLandmarks;
 import dev.finetoon.image.CenterCrop;
@@ -13,20 +15,23 @@ import dev.finetoon.image.PhotoReader;
 import dev.finetoon.image.RgbImage;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.project.Projection;
-import dev.finetoon.project.ProjectionOptions;
+
 import java.awt.image.BufferedImage;
-import java.io.IOException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code finetoon project}: NVIDIA's {@code projector.py}. Writes {@code target.png} (the photo centre cropped, or
  * FFHQ-aligned from landmarks, at the model's resolution), {@code projected_w.npz} (key {@code w}, {@code [1, num_ws,
- * w_dim]}) and {@code proj.png} (its rendering with const noise); {@code --save-video} adds {@code proj.gif}.
+ * w_dim]}) and {@code proj.png} (its rendering with const noise); {@code --save-video} adds {@code proj.gif}. With
+ * {@code --encoder}, a pSp / e4e checkpoint inverts the photo in one pass instead (W+, {@code --refine-steps N}
+ * refines it).
  */
 @Command(
     name = "project",
@@ -43,8 +48,7 @@ final class ProjectCommand extends CliCommand {
 
   @Mixin private ProjectionCliOptions projection;
 
-
-
+  @Mixin private EncoderCliOptions encoder;
 
   @Option(
       names = "--save-video",
@@ -52,17 +56,23 @@ final class ProjectCommand extends CliCommand {
   private boolean saveVideo;
 
   @Override
-  void run() throws IOException {
+  void run() throws Exception {
     OutputPaths.checkFolder("--outdir", outdir);
     StyleGanModel model = readModel(network);
     RgbImage photo = PhotoReader.defaults().read(target);
-    int resolution = model.config().imgResolution();
+    // an encoder reads faces at 256x256 whatever the model's resolution, so it gets them at least that large
+    int resolution = encoder.given() ? Math.max(model.config().imgResolution(), EncoderNet.INPUT_SIZE)
+        : model.config().imgResolution();
     Optional<Path> landmarks = projection.landmarks();
     RgbImage aligned = landmarks.isPresent()
         ? FfhqAligner.of(resolution).align(photo, GivenLandmarks.read(landmarks.get()).locate(photo).orElseThrow())
         : CenterCrop.resized(photo, resolution);
-    ProjectionOptions options = projection.options().withKeepSteps(saveVideo);
-    Path featureNetwork = projection.featureNetwork(resolver());
+    if (saveVideo && encoder.given()) {
+      throw new ParameterException(spec.commandLine(), "--save-video shows a projection's steps; it does not go with"
+          + " --encoder");
+    }
+    // resolved before anything is written, so that a missing network leaves no output folder behind
+    Path featureNetwork = encoder.given() && !encoder.refines() ? null : projection.featureNetwork(resolver());
     Files.createDirectories(outdir);
     BufferedImage targetImage = aligned.toBufferedImage();
     Images.writePng(targetImage, outdir.resolve("target.png"));
@@ -70,9 +80,11 @@ final class ProjectCommand extends CliCommand {
         + ", " + resolution + "x" + resolution + ")");
 
     Projection projected;
-    try (Projector projector =
-        Projector.builder().model(model).featureNetwork(featureNetwork).options(options).build()) {
-      projected = projector.project(aligned.toTensor(), new ProjectionProgress(this::progress));
+    try (Inverter inverter = encoder.given()
+        ? encoder.open(model, featureNetwork, this::progress)
+        : Projector.builder().model(model).featureNetwork(featureNetwork)
+            .options(projection.options().withKeepSteps(saveVideo)).build()) {
+      projected = inverter.invert(aligned, new ProjectionProgress(this::progress));
     }
     Path npz = outdir.resolve("projected_w.npz");
     projected.writeNpz(npz);

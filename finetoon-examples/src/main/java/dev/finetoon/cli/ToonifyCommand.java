@@ -2,6 +2,7 @@ package dev.finetoon.cli;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.finetoon.EncoderInverter;
 import dev.finetoon.Toonifier;
 import dev.finetoon.examples.NotebookBlend;
 import dev.finetoon.face.GivenLandmarks;
@@ -10,7 +11,6 @@ import dev.finetoon.image.Images;
 import dev.finetoon.image.PhotoReader;
 import dev.finetoon.image.RgbImage;
 import dev.finetoon.model.StyleGanModel;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  * all with {@code --centre-crop}), projected into the base model and redrawn by a blend (base with the donor's
  * blocks) or by an already blended or fine-tuned model. Writes {@code target.png}, {@code reconstruction.png} (the
  * base model's rendering of the projected w), {@code toonified.png} and {@code projected_w.npz}; with {@code
- * --all-faces}, one folder {@code face1}, {@code face2}, … of them per face, largest first.
+ * --all-faces}, one folder {@code face1}, {@code face2}, … of them per face, largest first. With {@code --encoder} a
+ * pSp / e4e checkpoint inverts the face in one pass instead of the projection ({@code --refine-steps N} refines it).
  */
 @Command(
     name = "toonify",
@@ -41,6 +42,8 @@ final class ToonifyCommand extends CliCommand {
   private Path photo;
 
   @Mixin private ProjectionCliOptions projection;
+
+  @Mixin private EncoderCliOptions encoder;
 
   @Option(names = "--outdir", required = true, paramLabel = "DIR", description = "Where the results go.")
   private Path outdir;
@@ -75,7 +78,7 @@ final class ToonifyCommand extends CliCommand {
   }
 
   @Override
-  void run() throws IOException {
+  void run() throws Exception {
     long start = System.nanoTime();
     OutputPaths.checkFolder("--outdir", outdir);
     checkArgument(!centreCrop || projection.landmarks().isEmpty(),
@@ -94,7 +97,14 @@ final class ToonifyCommand extends CliCommand {
     } else if (projection.landmarks().isPresent()) {
       builder.landmarker(GivenLandmarks.read(projection.landmarks().get()));
     }
-    builder.featureNetwork(projection.featureNetwork(resolver())).projection(projection.options());
+    EncoderInverter inverter = null;
+    if (encoder.given()) {
+      inverter = encoder.open(baseModel, encoder.refines() ? projection.featureNetwork(resolver()) : null,
+          this::progress);
+      builder.inverter(inverter);
+    } else {
+      builder.featureNetwork(projection.featureNetwork(resolver())).projection(projection.options());
+    }
     RgbImage image = PhotoReader.defaults().read(photo);
     List<Toonifier.Result> results;
     try (Toonifier toonifier = builder.build()) {
@@ -103,6 +113,10 @@ final class ToonifyCommand extends CliCommand {
     } catch (NoFaceFoundException e) {
       throw new NoFaceFoundException("no face found in " + photo + "; give its landmarks with --landmarks FILE.json,"
           + " or --centre-crop to project the whole photo");
+    } finally {
+      if (inverter != null) {
+        inverter.close();
+      }
     }
     for (int i = 0; i < results.size(); i++) {
       Path dir = allFaces ? outdir.resolve("face" + (i + 1)) : outdir;
@@ -112,7 +126,8 @@ final class ToonifyCommand extends CliCommand {
       Images.writePng(result.toonified(), dir.resolve("toonified.png"));
       result.projection().writeNpz(dir.resolve("projected_w.npz"));
       progress("wrote target.png, reconstruction.png, toonified.png and projected_w.npz to " + dir);
-      progress(String.format("time: projection %s, rendering %s", seconds(result.projectionTime()),
+      progress(String.format("time: %s %s, rendering %s", encoder.given() ? "inversion" : "projection",
+          seconds(result.projectionTime()),
           seconds(result.renderTime())));
     }
     progress("total " + seconds(Duration.ofNanos(System.nanoTime() - start)));

@@ -14,11 +14,6 @@ public final class OnnxBackend implements GeneratorBackend {
 
   @Override
   public Generator open(StyleGanModel model, GeneratorOptions options) {
-    SessionSettings settings = SessionSettings.builder()
-        .intraOpThreads(options.threads())
-        .preferCuda(options.device().gpu())
-        .cudaDevice(options.device().index())
-        .build();
-    return OnnxGenerator.open(model, settings);
+    return OnnxGenerator.open(model, SessionSettings.of(options));
   }
 }

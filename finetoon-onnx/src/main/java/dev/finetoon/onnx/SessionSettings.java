@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import dev.finetoon.GeneratorOptions;
 
 /**
  * How to open an ONNX Runtime session: thread pools, graph optimisation, and whether to try CUDA first.
@@ -31,6 +32,15 @@ public record SessionSettings(
   /** ONNX Runtime's thread defaults, all graph optimisations, CUDA when available. */
   public static SessionSettings defaults() {
     return builder().build();
+  }
+
+  /** The threads and device of a generator's (or encoder's) {@link GeneratorOptions}. */
+  public static SessionSettings of(GeneratorOptions options) {
+    return builder()
+        .intraOpThreads(options.threads())
+        .preferCuda(options.device().gpu())
+        .cudaDevice(options.device().index())
+        .build();
   }
 
   public static Builder builder() {

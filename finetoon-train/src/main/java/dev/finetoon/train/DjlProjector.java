@@ -20,6 +20,7 @@ import dev.finetoon.project.Projection;
 import dev.finetoon.project.ProjectionListener;
 import dev.finetoon.project.ProjectionOptions;
 import dev.finetoon.project.ProjectionSchedule;
+import dev.finetoon.project.RefinementOptions;
 import dev.finetoon.project.WStatistics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,11 +84,7 @@ final class DjlProjector implements Projector {
   @Override
   public synchronized Projection project(Tensor target, ProjectionListener listener) {
     GeneratorConfig config = model.config();
-    int r = config.imgResolution();
-    checkArgument(
-        target.rank() == 4 && target.dim(0) == 1 && target.dim(1) == config.imgChannels() && target.dim(2) == r
-            && target.dim(3) == r,
-        "target must be [1, %s, %s, %s] (the model's resolution), got %s", config.imgChannels(), r, r, target);
+    checkTarget(target);
     ProjectionSchedule schedule = options.schedule();
     // PyTorch records gradients per thread, and DJL turns recording off only on the thread that starts its engine: on
     // any other thread (a server's, a Spark task's) the in-place updates of the noise buffers would be refused.
@@ -144,6 +141,98 @@ final class DjlProjector implements Projector {
       noise.forEach((name, buffer) -> tuned.put(name, DjlTensors.toTensor(buffer)));
       return new Projection(repeat(finalW, config.numWs()), options.keepSteps() ? wPerStep : List.of(), losses, tuned);
     }
+  }
+
+  /**
+   * Adam in W+ from {@code start} on the LPIPS distance, with the model's own noise maps; every W+ is measured before
+   * it is stepped from, and the best one measured is returned (see {@link Projector#refine}).
+   */
+  @Override
+  public synchronized Projection refine(Tensor target, Tensor start, RefinementOptions options,
+      ProjectionListener listener) {
+    GeneratorConfig config = model.config();
+    checkTarget(target);
+    checkArgument(start.rank() == 3 && start.dim(0) == 1 && start.dim(1) == config.numWs()
+        && start.dim(2) == config.wDim(), "start must be [1, %s, %s] (W+), got %s", config.numWs(), config.wDim(),
+        start);
+    try (NDManager refinement = g.manager().newSubManager();
+        AdamOptimizer adam = new AdamOptimizer(options.learningRate(), 0.9, 0.999, 1e-8)) {
+      for (Map.Entry<String, NDArray> buffer : noise.entrySet()) {
+        buffer.getValue().set(new NDIndex("..."), DjlTensors.toNDArray(refinement, model.tensor(buffer.getKey())));
+      }
+      NDArray targetFeatures = lpips.features(lpipsInput(DjlTensors.toNDArray(refinement, target)));
+      NDArray ws = DjlTensors.toNDArray(refinement, start);
+      ws.setRequiresGradient(true);
+      Map<String, NDArray> parameters = Map.of("ws", ws);
+      Map<String, NDArray> withGradients = new LinkedHashMap<>(noise);
+      withGradients.put("ws", ws);
+      Progress progress = new Progress(options);
+      for (int step = 0; ; step++) {
+        Tensor current = DjlTensors.toTensor(ws).reshape(config.numWs(), config.wDim());
+        double distance;
+        try (NDManager scope = g.manager().newSubManager();
+            GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          scope.tempAttachAll(ws, targetFeatures);
+          scope.tempAttachAll(noise.values().toArray(NDArray[]::new));
+          NDArray synth = g.synthesis(ws, Noise.CONST);
+          NDArray dist = targetFeatures.sub(lpips.features(lpipsInput(toPixels(synth)))).square().sum();
+          collector.backward(dist);
+          distance = dist.getFloat();
+        }
+        progress.measured(current, distance);
+        if (step == options.steps() || !listener.onStep(step, options.steps(), distance, distance)
+            || progress.stalled()) {
+          break;
+        }
+        adam.step(parameters, options.learningRate());
+        zeroGradients(withGradients, g.manager());
+      }
+      zeroGradients(withGradients, g.manager());
+      return progress.result();
+    }
+  }
+
+  /** The distances measured, the W+ kept and the best so far, of one refinement. */
+  private static final class Progress {
+    private final RefinementOptions options;
+    private final List<Double> distances = new ArrayList<>();
+    private final List<Tensor> steps = new ArrayList<>();
+    private Tensor best;
+    private double bestDistance = Double.POSITIVE_INFINITY;
+    private int sinceImprovement;
+
+    Progress(RefinementOptions options) {
+      this.options = options;
+    }
+
+    void measured(Tensor ws, double distance) {
+      distances.add(distance);
+      if (options.keepSteps()) {
+        steps.add(ws);
+      }
+      sinceImprovement = distance < bestDistance * (1 - options.minImprovement()) ? 0 : sinceImprovement + 1;
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = ws;
+      }
+    }
+
+    boolean stalled() {
+      return options.patience() > 0 && sinceImprovement >= options.patience();
+    }
+
+    Projection result() {
+      return new Projection(best, steps, distances, Map.of());
+    }
+  }
+
+  private void checkTarget(Tensor target) {
+    GeneratorConfig config = model.config();
+    int r = config.imgResolution();
+    checkArgument(
+        target.rank() == 4 && target.dim(0) == 1 && target.dim(1) == config.imgChannels() && target.dim(2) == r
+            && target.dim(3) == r,
+        "target must be [1, %s, %s, %s] (the model's resolution), got %s", config.imgChannels(), r, r, target);
   }
 
   /** The LPIPS distance between the target and the rendering of {@code ws} with the model's own const noise. */
