@@ -191,7 +191,7 @@ class ModelCatalogueTest {
     assertThatThrownBy(() -> catalogue().pull("noise", resolver(false), DownloadProgress.NONE))
         .isInstanceOf(DownloadException.class)
         .hasMessageContaining("it does not read as a generator")
-        .hasMessageContaining("neither an NVIDIA pickle");
+        .hasMessageContaining("is neither a pickle");
     assertThat(cacheFiles()).isEmpty();
   }
 
