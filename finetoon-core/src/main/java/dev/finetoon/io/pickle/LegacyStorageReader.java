@@ -25,27 +25,33 @@ final class LegacyStorageReader {
   private record StorageId(StorageType type, String key, long numel) {}
 
   static TorchStorage read(byte[] bytes) throws ModelFormatException {
+    return read(bytes, PickleGlobals.forStorageStreams());
+  }
+
+  /** Reads a stream nested in a pickle, resolving its globals with {@code globals} (which records them). */
+  static TorchStorage read(byte[] bytes, PickleGlobals globals) throws ModelFormatException {
     ByteArrayInputStream in = new ByteArrayInputStream(bytes);
     try {
-      Object magic = loadOne(in, bytes.length, null);
-      if (!(magic instanceof Number n) || !new BigInteger(n.toString()).equals(MAGIC)) {
-        throw new ModelFormatException("storage stream has no torch magic number (got " + magic + ")");
+      Object magic = loadOne(in, bytes.length, globals, null);
+      if (!(magic instanceof Number n) || !MAGIC.equals(n instanceof BigInteger b ? b : BigInteger.valueOf(n.longValue()))) {
+        throw new ModelFormatException("storage stream has no torch magic number (got " + PickleText.describe(magic) + ")");
       }
-      Object version = loadOne(in, bytes.length, null);
+      Object version = loadOne(in, bytes.length, globals, null);
       if (!(version instanceof Number v) || v.intValue() != PROTOCOL_VERSION) {
-        throw new ModelFormatException("storage stream has protocol version " + version + ", expected 1001");
+        throw new ModelFormatException("storage stream has protocol version " + PickleText.describe(version) + ", expected 1001");
       }
-      Object sysInfo = loadOne(in, bytes.length, null);
+      Object sysInfo = loadOne(in, bytes.length, globals, null);
       if (sysInfo instanceof Map<?, ?> info && Boolean.FALSE.equals(info.get("little_endian"))) {
         throw new ModelFormatException("big-endian torch storages are not supported");
       }
-      Object root = loadOne(in, bytes.length, LegacyStorageReader::storageId);
+      Object root = loadOne(in, bytes.length, globals, LegacyStorageReader::storageId);
       if (!(root instanceof StorageId id)) {
-        throw new ModelFormatException("storage stream holds " + root + ", not a storage");
+        throw new ModelFormatException("storage stream holds " + PickleText.describe(root) + ", not a storage");
       }
-      Object keys = loadOne(in, bytes.length, null);
+      Object keys = loadOne(in, bytes.length, globals, null);
       if (!(keys instanceof List<?> list) || list.size() != 1 || !id.key().equals(list.get(0))) {
-        throw new ModelFormatException("storage stream keys " + keys + " do not match storage " + id.key());
+        throw new ModelFormatException("storage stream keys " + PickleText.describe(keys) + " do not match storage "
+            + PickleText.describe(id.key()));
       }
       return data(bytes, bytes.length - in.available(), id);
     } catch (ModelFormatException e) {
@@ -58,9 +64,9 @@ final class LegacyStorageReader {
   }
 
   private static Object loadOne(
-      ByteArrayInputStream in, int length, java.util.function.Function<Object, Object> persistentLoad)
-      throws IOException {
-    return new SafeUnpickler(PickleGlobals.forStorageStreams(), persistentLoad).load(in, length);
+      ByteArrayInputStream in, int length, PickleGlobals globals,
+      java.util.function.Function<Object, Object> persistentLoad) throws IOException {
+    return new SafeUnpickler(globals, persistentLoad).load(in, length);
   }
 
   private static Object storageId(Object pid) {
@@ -68,7 +74,7 @@ final class LegacyStorageReader {
       throw new PickleException("unsupported persistent id in storage stream");
     }
     if (!(t[1] instanceof StorageType type)) {
-      throw new PickleException("unsupported storage type " + t[1]);
+      throw new PickleException("unsupported storage type " + PickleText.describe(t[1]));
     }
     if (!(t[2] instanceof String key) || !(t[4] instanceof Number numel)) {
       throw new PickleException("malformed storage id");

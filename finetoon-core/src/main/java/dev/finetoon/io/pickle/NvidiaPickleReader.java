@@ -54,7 +54,7 @@ public final class NvidiaPickleReader {
       generator = snapshot.get("G_ema");
       if (generator == null) {
         throw new ModelFormatException(
-            source + " is a dict without 'G_ema' (keys: " + snapshot.keySet() + "); expected an ADA training snapshot");
+            source + " is a dict without 'G_ema' (keys: " + PickleText.shorten(String.valueOf(snapshot.keySet())) + "); expected an ADA training snapshot");
       }
     } else {
       throw new ModelFormatException(
@@ -80,25 +80,7 @@ public final class NvidiaPickleReader {
     if (bytes.length < 2 || (bytes[0] & 0xff) != PROTO || bytes[1] < 2 || bytes[1] > 5) {
       throw new ModelFormatException(source + " is not a pickle of protocol 2 to 5");
     }
-    SafeUnpickler unpickler = new SafeUnpickler(globals, null);
-    try {
-      return unpickler.load(new ByteArrayInputStream(bytes), bytes.length);
-    } catch (PickleFailure e) {
-      throw withSource(source, e.getCause());
-    } catch (ModelFormatException e) {
-      throw withSource(source, e);
-    } catch (IOException | RuntimeException e) {
-      throw new ModelFormatException(source + " is truncated or corrupt: " + e.getMessage(), e);
-    } catch (StackOverflowError e) {
-      throw new ModelFormatException(source + " is nested too deeply to read", e);
-    }
-  }
-
-  private static ModelFormatException withSource(String source, ModelFormatException e) {
-    if (e instanceof dev.finetoon.UnsafePickleException) {
-      return e;
-    }
-    return new ModelFormatException(source + ": " + e.getMessage(), e);
+    return SafeUnpickler.loadOne(new ByteArrayInputStream(bytes), bytes.length, globals, null, source);
   }
 
   /**
@@ -129,13 +111,13 @@ public final class NvidiaPickleReader {
         for (Map.Entry<?, ?> e : mapAt(module, slot).entrySet()) {
           String name = prefix + e.getKey();
           if (e.getValue() instanceof TensorRef ref) {
-            Tensor tensor = ref.toTensor(name);
-            elements += tensor.size();
+            // Budgeted before allocating: a stride-0 view of one element can claim billions.
+            elements = com.google.common.math.LongMath.saturatedAdd(elements, ref.numel());
             if (elements > maxElements) {
               throw new ModelFormatException("tensors up to " + name + " hold " + elements
                   + " elements, more than the file's " + maxElements + " bytes can store: they overlap in storage");
             }
-            out.put(name, tensor);
+            out.put(name, ref.toTensor(name));
           } else if (e.getValue() != null) {
             throw new ModelFormatException(name + " is " + GeneratorKwargs.describe(e.getValue()) + ", not a tensor");
           }

@@ -11,6 +11,15 @@ import java.util.Arrays;
  */
 record TensorRef(TorchStorage storage, long offset, int[] size, long[] stride) {
 
+  /** The number of elements the view holds, saturating at {@code Long.MAX_VALUE}: known before anything is read. */
+  long numel() {
+    long count = 1;
+    for (int s : size) {
+      count = LongMath.saturatedMultiply(count, Math.max(s, 0));
+    }
+    return count;
+  }
+
   Tensor toTensor(String name) throws ModelFormatException {
     long count = 1;
     long last = offset;
