@@ -39,7 +39,7 @@ final class InfoCommand extends CliCommand {
     GeneratorConfig c = model.config();
     PrintWriter out = out();
     String format = model.provenance().getOrDefault("format", "unknown");
-    out.println("file: " + file);
+    out.println("file: " + TerminalText.safe(file));
     out.println("format: " + format + (FORMATS.containsKey(format) ? " (" + FORMATS.get(format) + ")" : ""));
     printConfig(out, c);
     out.println("synthesis blocks (parameter counts include buffers):");
@@ -63,7 +63,8 @@ final class InfoCommand extends CliCommand {
     printTable(out, rows);
     out.println("total parameters and buffers: " + model.parameterCount(""));
     out.println("provenance:");
-    model.provenance().forEach((key, value) -> out.println("  " + key + ": " + value));
+    model.provenance().forEach((key, value) -> out.println("  " + TerminalText.safe(key) + ": "
+        + TerminalText.safe(value)));
     out.flush();
   }
 
@@ -77,7 +78,7 @@ final class InfoCommand extends CliCommand {
         m.numLayers(), m.layerFeatures(), m.embedFeatures(), number(m.lrMultiplier()), number(m.wAvgBeta()));
     out.printf("  synthesis: architecture %s, channel_base %d, channel_max %d, conv_clamp %s, num_fp16_res %d,"
             + " use_noise %s, resample_filter %s%n",
-        s.architecture(), s.channelBase(), s.channelMax(),
+        TerminalText.safe(s.architecture()), s.channelBase(), s.channelMax(),
         s.convClamp().isPresent() ? number(s.convClamp().getAsDouble()) : "none",
         s.numFp16Res(), s.useNoise(), s.resampleFilter().stream().map(InfoCommand::number).toList());
   }
