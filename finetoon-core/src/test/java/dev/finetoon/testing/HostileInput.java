@@ -1,0 +1,38 @@
+package dev.finetoon.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * The promise for a hostile input: a typed exception whose message is one line of bounded length. The tests that use
+ * this run with a 256 MB heap (the {@code *BudgetTest} execution of finetoon-core), so a memory bomb fails them with
+ * an {@code OutOfMemoryError}; a time limit of {@value #HANG_GUARD_SECONDS} s only guards against hangs, and the
+ * measured time is printed ({@code hostile input ...: refused in N ms}) for docs/security.md.
+ */
+public final class HostileInput {
+  private static final long HANG_GUARD_SECONDS = 20;
+  private static final int MAX_MESSAGE_CHARS = 600;
+
+  private HostileInput() {}
+
+  /** Runs {@code reading}, which must throw {@code type}; returns what it threw. */
+  public static <T extends Throwable> T refused(String input, Class<T> type, Executable reading) {
+    long start = System.nanoTime();
+    Throwable thrown = assertTimeoutPreemptively(Duration.ofSeconds(HANG_GUARD_SECONDS), () -> {
+      try {
+        reading.execute();
+        return null;
+      } catch (Throwable t) {
+        return t;
+      }
+    });
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    System.out.println("hostile input " + input + ": refused in " + millis + " ms");
+    assertThat(thrown).as(input).isInstanceOf(type);
+    assertThat(thrown.getMessage()).as(input).hasSizeLessThanOrEqualTo(MAX_MESSAGE_CHARS).doesNotContain("\n");
+    return type.cast(thrown);
+  }
+}
