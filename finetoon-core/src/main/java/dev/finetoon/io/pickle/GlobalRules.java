@@ -87,7 +87,8 @@ final class GlobalRules {
           "torch.Size", "torch.float32", "torch.float16", "torch.bfloat16", "torch.float64", "torch.int64",
           "numpy.dtype", "numpy.ndarray", "numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar",
           "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct",
-          "dnnlib.tflib.network.Network");
+          "dnnlib.tflib.network.Network", "torch.jit._pickle.build_intlist", "torch.jit._pickle.build_doublelist",
+          "torch.jit._pickle.build_boollist", "torch.jit._pickle.build_tensorlist");
 
   /** Python 2 module names that Python 3 maps on load (Python's {@code _compat_pickle.IMPORT_MAPPING}). */
   private static final ImmutableMap<String, String> PYTHON2_MODULES =
@@ -108,13 +109,11 @@ final class GlobalRules {
 
   /** The verdict on {@code module.name} as a pickle names it. */
   static PickleScan.Verdict judge(String module, String name) {
-    List<String> parts = DOTS.splitToList(resolvedName(module, name));
-    if (isDangerous(parts)) {
-      return PickleScan.Verdict.DANGEROUS;
+    String resolved = resolvedName(module, name);
+    if (INERT_DATA.contains(resolved) || StorageType.forGlobal(module, name) != null) {
+      return PickleScan.Verdict.KNOWN; // exact names only: inert even inside a module that is otherwise dangerous
     }
-    return INERT_DATA.contains(String.join(".", parts)) || StorageType.forGlobal(module, name) != null
-        ? PickleScan.Verdict.KNOWN
-        : PickleScan.Verdict.UNKNOWN;
+    return isDangerous(DOTS.splitToList(resolved)) ? PickleScan.Verdict.DANGEROUS : PickleScan.Verdict.UNKNOWN;
   }
 
   /** {@code module.name} with a Python 2 module name replaced by the Python 3 module it loads. */

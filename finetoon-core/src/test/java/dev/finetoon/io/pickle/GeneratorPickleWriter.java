@@ -76,7 +76,7 @@ public final class GeneratorPickleWriter {
     this.model = model;
   }
 
-  /** A bare pickled {@code Generator}, as the Fine-Tooning notebooks save them, in protocol 3 or 4. */
+  /** A bare pickled {@code Generator}, as the Fine-Tooning notebooks save them, in protocol 2, 3 or 4. */
   public static byte[] generator(StyleGanModel model, int protocol) {
     return new Pickler(protocol).dump(new GeneratorPickleWriter(model).generator());
   }
@@ -376,6 +376,11 @@ public final class GeneratorPickleWriter {
           frame.writeBytes(utf8);
         }
         memoize(v);
+      } else if (v instanceof byte[] b && protocol < 3) {
+        // Python 3 pickles bytes for protocol 2 as _codecs.encode(str(b, 'latin1'), 'latin1'), b'' as bytes().
+        saveReduce(b.length == 0 ? new Reduce(new Global("__builtin__", "bytes"), new Object[0], null, null)
+            : new Reduce(new Global("_codecs", "encode"),
+                new Object[] {new String(b, StandardCharsets.ISO_8859_1), "latin1"}, null, null), v);
       } else if (v instanceof byte[] b) {
         if (b.length < 256) {
           frame.write('C');
