@@ -68,7 +68,8 @@ class ReaderBudgetTest {
 
     ModelFormatException e = refused("npz bomb", ModelFormatException.class, () -> NpzFile.read(file));
 
-    assertThat(e).hasMessageContaining("announces 1073741824 bytes of data, more than the " + NpzFile.DEFAULT_MAX_BYTES);
+    assertThat(e)
+        .hasMessageContaining("announces 1073741824 bytes of data, more than the " + NpzFile.DEFAULT_MAX_BYTES);
     assertThat(refused("npz bomb, 1 kB budget", ModelFormatException.class, () -> NpzFile.read(file, 1024)))
         .hasMessageContaining("more than the 1024 left");
   }

@@ -33,12 +33,15 @@ final class LegacyStorageReader {
     ByteArrayInputStream in = new ByteArrayInputStream(bytes);
     try {
       Object magic = loadOne(in, bytes.length, globals, null);
-      if (!(magic instanceof Number n) || !MAGIC.equals(n instanceof BigInteger b ? b : BigInteger.valueOf(n.longValue()))) {
-        throw new ModelFormatException("storage stream has no torch magic number (got " + PickleText.describe(magic) + ")");
+      if (!(magic instanceof Number n)
+          || !MAGIC.equals(n instanceof BigInteger b ? b : BigInteger.valueOf(n.longValue()))) {
+        throw new ModelFormatException(
+            "storage stream has no torch magic number (got " + PickleText.describe(magic) + ")");
       }
       Object version = loadOne(in, bytes.length, globals, null);
       if (!(version instanceof Number v) || v.intValue() != PROTOCOL_VERSION) {
-        throw new ModelFormatException("storage stream has protocol version " + PickleText.describe(version) + ", expected 1001");
+        throw new ModelFormatException(
+            "storage stream has protocol version " + PickleText.describe(version) + ", expected 1001");
       }
       Object sysInfo = loadOne(in, bytes.length, globals, null);
       if (sysInfo instanceof Map<?, ?> info && Boolean.FALSE.equals(info.get("little_endian"))) {

@@ -54,7 +54,8 @@ public final class NvidiaPickleReader {
       generator = snapshot.get("G_ema");
       if (generator == null) {
         throw new ModelFormatException(
-            source + " is a dict without 'G_ema' (keys: " + PickleText.shorten(String.valueOf(snapshot.keySet())) + "); expected an ADA training snapshot");
+            source + " is a dict without 'G_ema' (keys: " + PickleText.shorten(String.valueOf(snapshot.keySet()))
+                + "); expected an ADA training snapshot");
       }
     } else {
       throw new ModelFormatException(
