@@ -41,4 +41,15 @@ public final class HostileInput {
     assertThat(thrown.getMessage()).as(input).hasSizeLessThanOrEqualTo(MAX_MESSAGE_CHARS).doesNotContain("\n");
     return type.cast(thrown);
   }
+
+  /** A protocol-2 pickle: PROTO 2 and then {@code opcodes} as written, one char per byte (for hand-made exploits). */
+  public static byte[] protocol2(String opcodes) {
+    byte[] out = new byte[opcodes.length() + 2];
+    out[0] = (byte) 0x80;
+    out[1] = 2;
+    for (int i = 0; i < opcodes.length(); i++) {
+      out[i + 2] = (byte) opcodes.charAt(i);
+    }
+    return out;
+  }
 }

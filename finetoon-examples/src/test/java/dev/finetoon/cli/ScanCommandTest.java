@@ -1,5 +1,6 @@
 package dev.finetoon.cli;
 
+import static dev.finetoon.testing.HostileInput.protocol2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.finetoon.testing.ReferenceData;
@@ -71,7 +72,7 @@ class ScanCommandTest {
   @Test
   void aPickleWithAnUnknownGlobalIsNotClean() throws IOException {
     // some.Thing() in protocol 2: PROTO 2, GLOBAL, EMPTY_TUPLE, REDUCE, STOP.
-    Path file = Files.write(dir.resolve("unknown.pkl"), pickle("csome\nThing\n)R."));
+    Path file = Files.write(dir.resolve("unknown.pkl"), protocol2("csome\nThing\n)R."));
 
     CliRun run = CliRun.of("scan", file);
 
@@ -85,7 +86,7 @@ class ScanCommandTest {
     // length those same eight bytes give (93 979 264). '}' closes the JSON and is EMPTY_DICT to the pickle, '0' pops
     // it, then os.system(...): a JSON parser that ignores what follows the object reads an empty safetensors file.
     byte[] head = {(byte) 0x80, 2, (byte) 0x8a, 5, 0, 0, 0, 0, '{', '}', '0'};
-    byte[] call = pickle("cos\nsystem\nX\u0005\u0000\u0000\u0000touch\u0085R.");
+    byte[] call = protocol2("cos\nsystem\nX\u0005\u0000\u0000\u0000touch\u0085R.");
     Path file = dir.resolve("polyglot.safetensors");
     try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
       raf.write(head);
@@ -102,7 +103,7 @@ class ScanCommandTest {
   @Test
   void controlCharactersInNamesAreEscaped() throws IOException {
     // A global whose name clears the screen and prints a fake verdict.
-    Path file = Files.write(dir.resolve("escape.pkl"), pickle("cos\nsystem\u001b[2J\u001b[Hverdict: clean\n)R."));
+    Path file = Files.write(dir.resolve("escape.pkl"), protocol2("cos\nsystem\u001b[2J\u001b[Hverdict: clean\n)R."));
 
     CliRun run = CliRun.of("scan", file);
 
@@ -124,7 +125,7 @@ class ScanCommandTest {
   void aFileOverTwoGibibytesIsRefusedBeforeItIsRead() throws IOException {
     Path file = dir.resolve("sparse.pkl");
     try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
-      raf.write(pickle("N."));
+      raf.write(protocol2("N."));
       raf.setLength(3L << 30); // sparse: nothing is written
     }
 
@@ -132,17 +133,6 @@ class ScanCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("3221225472 bytes; files over 2 GiB are not scanned");
-  }
-
-  /** PROTO 2 and the opcodes given as text (one char per byte). */
-  private static byte[] pickle(String opcodes) {
-    byte[] out = new byte[opcodes.length() + 2];
-    out[0] = (byte) 0x80;
-    out[1] = 2;
-    for (int i = 0; i < opcodes.length(); i++) {
-      out[i + 2] = (byte) opcodes.charAt(i);
-    }
-    return out;
   }
 
   @Test

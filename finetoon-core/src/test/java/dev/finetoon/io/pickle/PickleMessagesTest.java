@@ -1,5 +1,6 @@
 package dev.finetoon.io.pickle;
 
+import static dev.finetoon.testing.HostileInput.protocol2;
 import static dev.finetoon.io.pickle.PickleBytes.pickle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -22,14 +23,16 @@ class PickleMessagesTest {
   static Stream<Arguments> corrupt() {
     return Stream.of(
         // REDUCE on an empty stack: was "Index -1 out of bounds for length 0".
-        Arguments.of("an opcode on an empty stack", raw("R."), "finds too few values"),
+        Arguments.of("an opcode on an empty stack", protocol2("R."), "finds too few values"),
         // SETITEMS on a str: was "class java.lang.String cannot be cast to class java.util.Map".
-        Arguments.of("SETITEMS on a str", raw("X\u0001\u0000\u0000\u0000a(K\u0001K\u0002u."), "of the wrong type"),
+        Arguments.of("SETITEMS on a str", protocol2("X\u0001\u0000\u0000\u0000a(K\u0001K\u0002u."),
+            "of the wrong type"),
         // A tuple where a storage belongs: was "got [Ljava.lang.Object;@1b2c3d".
         Arguments.of("a tuple as a storage", pickle(2, new Call("torch._utils._rebuild_tensor_v2",
             new Object[] {1, 2}, 0, new Object[] {1}, new Object[] {1})), "got a tuple of 2"),
         // Calling what an unknown global returned: was "InertObject cannot be cast to ... IObjectConstructor".
-        Arguments.of("calling an object", raw("csome\nThing\n)R)R."), "calls <some.Thing>, which is not a global"));
+        Arguments.of("calling an object", protocol2("csome\nThing\n)R)R."),
+            "calls <some.Thing>, which is not a global"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -60,15 +63,5 @@ class PickleMessagesTest {
     assertThat(catchThrowable(() -> GeneratorConfig.builder(4, 4, 1 << 30).build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("img_resolution must be a power of two from 4 to 16384, got 1073741824");
-  }
-
-  private static byte[] raw(String opcodes) {
-    byte[] out = new byte[opcodes.length() + 2];
-    out[0] = (byte) 0x80;
-    out[1] = 2;
-    for (int i = 0; i < opcodes.length(); i++) {
-      out[i + 2] = (byte) opcodes.charAt(i);
-    }
-    return out;
   }
 }
