@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.finetoon.ModelFormatException;
 import dev.finetoon.io.pickle.NvidiaPickleReader;
+import dev.finetoon.io.pickle.RosinalityReader;
+import dev.finetoon.io.pickle.TorchSaveFile;
 import dev.finetoon.model.StyleGanModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,9 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads and writes generators in every format finetoon knows: NVIDIA's {@code .pkl} (ADA snapshots and bare
- * Generators, read only) and finetoon's own safetensors files (weights plus configuration and provenance as JSON
- * metadata). The format is recognised by content, not by file name.
+ * Reads and writes generators in every format finetoon knows: NVIDIA's {@code .pkl} (stylegan2-ada-pytorch and
+ * stylegan3-repository snapshots, bare Generators, TensorFlow {@code (G, D, Gs)} pickles; read only), rosinality's
+ * {@code torch.save} checkpoints ({@code .pt}, read only) and finetoon's own safetensors files (weights plus
+ * configuration and provenance as JSON metadata). The format is recognised by content, not by file name.
  *
  * <pre>{@code
  * StyleGanModel ffhq = ModelFiles.read(Path.of("ffhq-res256.pkl"));
@@ -52,6 +55,9 @@ public final class ModelFiles {
     if (n == 9 && head[8] == '{' && headerLength > 0 && headerLength <= Files.size(file) - 8) {
       return readSafetensors(file);
     }
+    if (TorchSaveFile.isTorchSave(file)) {
+      return RosinalityReader.read(file);
+    }
     if (n >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5) {
       return NvidiaPickleReader.read(file);
     }
@@ -59,8 +65,8 @@ public final class ModelFiles {
       throw new ModelFormatException(file + " looks like a safetensors file, but its header length " + headerLength
           + " does not fit in the file's " + Files.size(file) + " bytes");
     }
-    throw new ModelFormatException(
-        file + " is neither an NVIDIA pickle (.pkl) nor a finetoon safetensors file");
+    throw new ModelFormatException(file + " is neither a pickle (NVIDIA, StyleGAN3-repository or TensorFlow .pkl)"
+        + " nor a torch.save checkpoint (rosinality .pt) nor a finetoon safetensors file");
   }
 
   /** Writes a generator as finetoon safetensors, atomically. */

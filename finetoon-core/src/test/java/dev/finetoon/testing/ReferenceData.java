@@ -31,6 +31,20 @@ public final class ReferenceData {
     return tiny;
   }
 
+  /** {@code shared/reference/formats} (the other file formats' models and outputs), or the test is skipped. */
+  public static Path formats() {
+    Path formats = shared().resolve("reference").resolve("formats");
+    assumeTrue(
+        Files.isRegularFile(formats.resolve("shared.json")),
+        "skipped: file-format reference data not found at " + formats + " (expected ../shared beside the checkout)");
+    return formats;
+  }
+
+  /** A file in the formats reference folder (skips when absent). */
+  public static Path formats(String name) {
+    return formats().resolve(name);
+  }
+
   /** A file in the tiny reference folder (skips when absent). */
   public static Path tiny(String name) {
     return tiny().resolve(name);

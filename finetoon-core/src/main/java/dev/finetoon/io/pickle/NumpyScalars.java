@@ -31,6 +31,15 @@ final class NumpyScalars {
       }
     }
 
+    /** The type string without its byte-order character, e.g. {@code f4}. */
+    String name() {
+      return name;
+    }
+
+    ByteOrder order() {
+      return order;
+    }
+
     @Override
     public String toString() {
       return "dtype(" + name + ")";

@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads the generator from a {@code .pkl} made by NVIDIA's stylegan2-ada-pytorch: an ADA training snapshot (a dict
@@ -44,6 +45,9 @@ public final class NvidiaPickleReader {
   /** Reads a pickle held in memory; {@code source} names it in messages and in the model's provenance. */
   public static StyleGanModel read(byte[] bytes, String source) throws ModelFormatException {
     Object top = unpickle(bytes, source, PickleGlobals.forModelFiles());
+    if (TensorFlowPickleReader.isNetworkTuple(top)) {
+      return TensorFlowPickleReader.read((Object[]) top, source, bytes.length);
+    }
     String format;
     Object generator;
     if (top instanceof PersistentModule module) {
@@ -65,8 +69,13 @@ public final class NvidiaPickleReader {
       throw new ModelFormatException(source + ": the generator is " + GeneratorKwargs.describe(generator)
           + ", not a persistent StyleGAN2-ADA Generator");
     }
+    StyleGan3RepoGenerators.refuseStyleGan3(g, format.equals("nvidia-snapshot") ? "G_ema" : "generator");
+    if (StyleGan3RepoGenerators.isStyleGan3Repository(g)) {
+      format = format.replace("nvidia-", "stylegan3-repo-");
+    }
     GeneratorConfig config = GeneratorKwargs.parse(g.state().get("_init_args"), g.state().get("_init_kwargs"));
     Map<String, Tensor> tensors = new TensorWalk(bytes.length).collect(g);
+    config = StyleGan3RepoGenerators.withLayerClamp(g, config);
     try {
       return StyleGanModel.of(config, tensors, ImmutableMap.of("source", source, "format", format));
     } catch (IllegalArgumentException e) {
@@ -75,13 +84,19 @@ public final class NvidiaPickleReader {
   }
 
   static Object unpickle(byte[] bytes, String source, PickleGlobals globals) throws ModelFormatException {
+    return unpickle(bytes, source, globals, null);
+  }
+
+  /** Unpickles with a persistent-id loader (torch.save archives), or none. */
+  static Object unpickle(byte[] bytes, String source, PickleGlobals globals, Function<Object, Object> persistentLoad)
+      throws ModelFormatException {
     if (bytes.length >= 2 && bytes[0] == 'P' && bytes[1] == 'K') {
       throw new ModelFormatException(source + " is a zip archive (a torch.save file?), not an NVIDIA pickle");
     }
     if (bytes.length < 2 || (bytes[0] & 0xff) != PROTO || bytes[1] < 2 || bytes[1] > 5) {
       throw new ModelFormatException(source + " is not a pickle of protocol 2 to 5");
     }
-    return SafeUnpickler.loadOne(new ByteArrayInputStream(bytes), bytes.length, globals, null, source);
+    return SafeUnpickler.loadOne(new ByteArrayInputStream(bytes), bytes.length, globals, persistentLoad, source);
   }
 
   /**

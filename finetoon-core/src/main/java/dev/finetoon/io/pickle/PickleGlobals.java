@@ -47,7 +47,7 @@ final class PickleGlobals {
     this.seen = seen;
     this.code = code;
     this.problems = problems;
-    this.allowed = storagesOnly ? storageGlobals() : modelGlobals();
+    this.allowed = storagesOnly ? storageTypes() : modelGlobals();
   }
 
   /** The globals of a top-level model pickle (modules, parameters, tensors, numpy scalars, plain containers). */
@@ -76,7 +76,7 @@ final class PickleGlobals {
     return new PickleGlobals(true, refuseDangerous, seen, code, problems);
   }
 
-  private static Map<String, Object> storageGlobals() {
+  private static Map<String, Object> storageTypes() {
     Map<String, Object> storages = new LinkedHashMap<>();
     for (String name : List.of("Float", "Half", "BFloat16", "Double", "Long", "Int", "Short", "Char", "Byte", "Bool")) {
       storages.put("torch." + name + "Storage", StorageType.forGlobal("torch", name + "Storage"));
@@ -86,8 +86,7 @@ final class PickleGlobals {
 
   /**
    * Resolves a global: the allow-listed value, an inert placeholder constructor, or an exception. A scan gets a
-   * placeholder for a dangerous global too, and allow-listed constructors that record what they cannot build instead
-   * of stopping, so that it sees the whole file.
+   * placeholder for a dangerous global too.
    */
   Object resolve(String module, String name) throws UnsafePickleException {
     String global = module + "." + name;
@@ -99,17 +98,23 @@ final class PickleGlobals {
       return new InertObject.Global(global);
     }
     Object known = allowed.get(global);
-    if (known instanceof IObjectConstructor constructor && !refuseDangerous) {
-      return (IObjectConstructor) args -> {
-        try {
-          return constructor.construct(args);
-        } catch (RuntimeException e) {
-          problems.add(global + ": " + (e instanceof PickleFailure f ? f.getCause().getMessage() : e.getMessage()));
-          return new InertObject(global);
-        }
-      };
-    }
     return known != null ? known : new InertObject.Global(global);
+  }
+
+  /**
+   * Calls an allow-listed constructor. A scan records what it cannot build and goes on with a placeholder, so that
+   * it sees the whole file; a load stops.
+   */
+  Object construct(IObjectConstructor constructor, Object[] args) {
+    try {
+      return constructor.construct(args);
+    } catch (RuntimeException e) {
+      if (refuseDangerous) {
+        throw e;
+      }
+      problems.add(e instanceof PickleFailure f ? f.getCause().getMessage() : e.getMessage());
+      return new InertObject(String.valueOf(constructor));
+    }
   }
 
   /** Records source that Python would execute while loading the file. */
@@ -135,7 +140,6 @@ final class PickleGlobals {
 
   private Map<String, Object> modelGlobals() {
     ImmutableMap.Builder<String, Object> out = ImmutableMap.builder();
-    out.putAll(storageGlobals());
     out.put("torch_utils.persistence._reconstruct_persistent_obj", (IObjectConstructor) this::persistentObj);
     out.put("collections.OrderedDict", (IObjectConstructor) PickleGlobals::orderedDict);
     out.put("dnnlib.util.EasyDict", (IObjectConstructor) PickleGlobals::orderedDict);
@@ -157,6 +161,15 @@ final class PickleGlobals {
     for (String builtins : List.of("builtins", "__builtin__")) {
       out.put(builtins + ".bytes", (IObjectConstructor) args -> new byte[0]);
     }
+    // torch.save files (rosinality checkpoints): storage types in persistent ids, training options as placeholders.
+    out.putAll(storageTypes());
+    out.put("argparse.Namespace", new InertObject.Global("argparse.Namespace"));
+    // NVIDIA's TensorFlow pickles: networks as their state dicts, numpy arrays by value.
+    out.put("dnnlib.tflib.network.Network", (IObjectConstructor) args -> new TfNetwork());
+    for (String multiarray : List.of("numpy.core.multiarray", "numpy._core.multiarray")) {
+      out.put(multiarray + "._reconstruct", (IObjectConstructor) NumpyArray::reconstruct);
+    }
+    out.put("numpy.ndarray", NumpyArray.NDARRAY);
     return out.buildOrThrow();
   }
 
@@ -170,8 +183,9 @@ final class PickleGlobals {
     if (!(className instanceof String) || !(state instanceof Map)) {
       throw new PickleException("persistent object without class_name or state");
     }
-    embeddedCode((String) className, meta.get("module_src"));
-    return new PersistentModule((String) className, (Map<?, ?>) state);
+    Object source = meta.get("module_src");
+    embeddedCode((String) className, source);
+    return new PersistentModule((String) className, (Map<?, ?>) state, source instanceof String text ? text : "");
   }
 
   private static Object orderedDict(Object[] args) {

@@ -131,7 +131,7 @@ final class SafeUnpickler extends Unpickler {
         String name = PickleUtils.readline(input);
         Object constructor = globals.resolve(module, name);
         Object[] args = stack.pop_all_since_marker().toArray();
-        stack.add(callable(constructor).construct(args));
+        stack.add(globals.construct(callable(constructor), args));
         return NO_RETURN_VALUE;
       }
       case Opcodes.REDUCE, Opcodes.NEWOBJ -> {
@@ -141,7 +141,7 @@ final class SafeUnpickler extends Unpickler {
           throw new PickleException("the opcode at byte " + opcodeAt + " calls with " + PickleText.describe(args)
               + " as arguments, not a tuple");
         }
-        stack.add(constructor.construct(tuple));
+        stack.add(globals.construct(constructor, tuple));
         return NO_RETURN_VALUE;
       }
       case Opcodes.NEWOBJ_EX -> {
@@ -151,7 +151,7 @@ final class SafeUnpickler extends Unpickler {
         if (!(args instanceof Object[] tuple) || !(kwargs instanceof Map<?, ?> map) || !map.isEmpty()) {
           throw new PickleException("NEWOBJ_EX at byte " + opcodeAt + " with keyword arguments is not supported");
         }
-        stack.add(constructor.construct(tuple));
+        stack.add(globals.construct(constructor, tuple));
         return NO_RETURN_VALUE;
       }
       case Opcodes.BUILD -> {
@@ -257,10 +257,13 @@ final class SafeUnpickler extends Unpickler {
   private void build(Object state, Object target) {
     if (state instanceof Map<?, ?> attributes && attributes.containsKey("build_module_src")) {
       // A TensorFlow dnnlib Network: Python execs this source in __setstate__.
-      globals.embeddedCode(PickleText.describe(target), attributes.get("build_module_src"));
+      globals.embeddedCode("TensorFlow network " + PickleText.describe(attributes.get("name")),
+          attributes.get("build_module_src"));
     }
     if (target instanceof NumpyScalars.Dtype dtype) {
       dtype.setState(state);
+    } else if (target instanceof BuildTarget buildable) {
+      buildable.build(state);
     } else if (!(target instanceof Map)) {
       // Plain dicts, EasyDicts and inert placeholders take their state as attributes finetoon never reads.
       throw new PickleException("cannot apply BUILD state to " + PickleText.describe(target));

@@ -9,7 +9,17 @@ import java.util.Arrays;
  * A tensor as {@code torch._utils._rebuild_tensor_v2} describes it: a strided view of a storage. Values are gathered
  * into a float32 {@link Tensor} only when the generator needs them, after checking the view lies inside the storage.
  */
-record TensorRef(TorchStorage storage, long offset, int[] size, long[] stride) {
+record TensorRef(TorchStorage storage, long offset, int[] size, long[] stride) implements StoredTensor {
+
+  @Override
+  public int[] shape() {
+    return size.clone();
+  }
+
+  @Override
+  public Tensor read(String name) throws ModelFormatException {
+    return toTensor(name);
+  }
 
   /** The number of elements the view holds, saturating at {@code Long.MAX_VALUE}: known before anything is read. */
   long numel() {
