@@ -10,6 +10,7 @@ import dev.finetoon.io.NpyFile;
 import dev.finetoon.io.NpzFile;
 import dev.finetoon.io.SafetensorsFile;
 import dev.finetoon.io.pickle.GeneratorPickleWriter;
+import dev.finetoon.io.pickle.TensorFlowPickleBytes;
 import dev.finetoon.io.pickle.TorchSaveBytes;
 import dev.finetoon.model.GeneratorConfig;
 import dev.finetoon.model.MappingConfig;
@@ -69,6 +70,7 @@ public final class CorpusSeeds {
         files.put("generator-p3.pkl", GeneratorPickleWriter.generator(tinyModel(1), 3));
         files.put("generator-p4.pkl", GeneratorPickleWriter.generator(tinyModel(1), 4));
         files.put("snapshot-p3.pkl", GeneratorPickleWriter.snapshot(tinyModel(2), tinyModel(1)));
+        files.put("tensorflow-p3.pkl", TensorFlowPickleBytes.tuple(tinyModel(1)));
       }
       case "storage" -> {
         files.put("float.storage", GeneratorPickleWriter.storageStream("FloatStorage", 6,

@@ -230,7 +230,8 @@ final class TensorFlowPickleReader {
     }
   }
 
-  private static Tensor transpose2d(Tensor t) throws ModelFormatException {
+  /** A 2-D tensor transposed (TensorFlow's dense {@code [in, out]} ↔ PyTorch's {@code [out, in]}). */
+  static Tensor transpose2d(Tensor t) throws ModelFormatException {
     if (t.rank() != 2) {
       throw new ModelFormatException("a dense weight has shape " + Arrays.toString(t.shape()) + ", expected 2-D");
     }

@@ -54,6 +54,8 @@ class RosinalityReaderTest {
     for (String name : train.tensors().keySet()) {
       assertThat(train.tensor(name)).as(name).isEqualTo(gEma.tensor(name));
     }
+    // Saved by train.py as checkpoint/010000.pt and renamed: the folder is the stem at save time.
+    assertThat(TorchZipArchive.open(ReferenceData.formats("ros_train.pt")).folder()).isEqualTo("010000");
     Tensor g = ((StoredTensor) stateDict("ros_train.pt", "g").get("conv1.conv.weight")).read("g");
     assertThat(g.reshape(24, 24, 3, 3)).isNotEqualTo(train.tensor("synthesis.b4.conv1.weight"));
   }

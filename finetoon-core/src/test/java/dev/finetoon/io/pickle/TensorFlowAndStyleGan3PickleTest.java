@@ -102,6 +102,18 @@ class TensorFlowAndStyleGan3PickleTest {
   }
 
   @Test
+  void aHandWrittenTensorFlowPickleReadsBackAsItsModel() throws ModelFormatException {
+    StyleGanModel model = dev.finetoon.fuzz.CorpusSeeds.tinyModel(1);
+    StyleGanModel read = NvidiaPickleReader.read(TensorFlowPickleBytes.tuple(model), "tiny-tf.pkl");
+    assertThat(read.config()).isEqualTo(model.config());
+    for (String name : model.tensors().keySet()) {
+      // mod_bias is stored without its +1, so affine biases come back within float rounding of x − 1 + 1.
+      float tolerance = name.endsWith(".affine.bias") ? 1e-6f : 0;
+      assertThat(read.tensor(name).maxAbsDifference(model.tensor(name))).as(name).isLessThanOrEqualTo(tolerance);
+    }
+  }
+
+  @Test
   void aStyleGan3RepositoryStyleGan2TakesItsClampFromTheLayers() throws IOException {
     StyleGanModel model = ModelFiles.read(ReferenceData.formats("sg3_stylegan2.pkl"));
     assertThat(model.provenance()).containsEntry("format", "stylegan3-repo-snapshot");
