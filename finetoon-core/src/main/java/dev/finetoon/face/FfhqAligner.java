@@ -67,8 +67,11 @@ public final class FfhqAligner {
 
     int shrink = (int) Math.floor(quad.size() / outputSize * 0.5);
     if (shrink > 1) {
-      img = Lanczos.resize(
-          img, (int) Math.rint((double) img.width() / shrink), (int) Math.rint((double) img.height() / shrink));
+      int width = (int) Math.rint((double) img.width() / shrink);
+      int height = (int) Math.rint((double) img.height() / shrink);
+      checkArgument(width > 0 && height > 0, "the face is far larger than the photo: its square would be %s px in a"
+          + " %sx%s photo (%s)", Math.round(quad.size()), photo.width(), photo.height(), face);
+      img = Lanczos.resize(img, width, height);
       quad = quad.shrunk(shrink);
     }
 

@@ -12,15 +12,19 @@ import java.util.Arrays;
 /**
  * What finetoon needs from a JPEG's header segments, which Java's ImageIO does not expose: the EXIF orientation tag
  * (ImageIO ignores EXIF, and the JDK has no EXIF API), the number of colour components and the Adobe colour
- * transform (together: whether the file is CMYK or YCCK). A small parser instead of a metadata library: it reads the
- * marker segments up to the first scan, each at most 64 KiB by the JPEG format, and checks every offset inside the EXIF
- * block against its length, so a hostile file can neither make it allocate much nor read out of bounds.
+ * transform (together: whether the file is CMYK or YCCK), and the number of scans. A small parser instead of a
+ * metadata library: it reads the marker segments, each at most 64 KiB by the JPEG format, skipping the scans' data,
+ * and checks every offset inside the EXIF block against its length, so a hostile file can neither make it allocate
+ * much nor read out of bounds.
  *
  * @param orientation the EXIF orientation, 1 to 8; 1 (as stored) where the tag is absent or malformed
  * @param components the colour components of the first frame, 0 where no frame header precedes the first scan
  * @param adobeTransform the Adobe APP14 transform (0 = none/CMYK, 1 = YCbCr, 2 = YCCK), -1 without such a segment
+ * @param scans the number of scans (SOS segments): 1 for a baseline JPEG, about 10 for a progressive one. Each scan
+ *     makes the JDK's decoder redo its work over the whole image, so a file that repeats one a thousand times takes
+ *     minutes to decode; counting them takes one pass over the file's bytes.
  */
-record JpegHeader(int orientation, int components, int adobeTransform) {
+record JpegHeader(int orientation, int components, int adobeTransform, int scans) {
   private static final int SOS = 0xDA;
   private static final int EOI = 0xD9;
   private static final int APP1 = 0xE1;
@@ -39,10 +43,14 @@ record JpegHeader(int orientation, int components, int adobeTransform) {
     int orientation = 1;
     int components = 0;
     int adobeTransform = -1;
+    int scans = 0;
     try {
-      for (int marker = nextMarker(data); marker != SOS && marker != EOI; marker = nextMarker(data)) {
-        if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD7) {
-          continue; // standalone markers carry no length
+      for (int marker = nextMarker(data); marker != EOI; marker = nextMarker(data)) {
+        if (marker == 0x00 || marker == 0x01 || marker >= 0xD0 && marker <= 0xD7) {
+          continue; // a stuffed 0xFF in entropy-coded data, or a standalone marker: no length follows
+        }
+        if (marker == SOS) {
+          scans++;
         }
         byte[] payload = new byte[Math.max(0, data.readUnsignedShort() - 2)];
         data.readFully(payload);
@@ -57,7 +65,7 @@ record JpegHeader(int orientation, int components, int adobeTransform) {
     } catch (EOFException truncated) {
       // What was read stands; the image decoder reports the truncation itself.
     }
-    return new JpegHeader(orientation, components, adobeTransform);
+    return new JpegHeader(orientation, components, adobeTransform, scans);
   }
 
   /** The next marker code, skipping any bytes before its 0xFF and any 0xFF fill bytes. */

@@ -53,6 +53,12 @@ public final class PhotoReader {
    */
   private static final long MAX_PIXELS_PER_BYTE = 1 << 14;
 
+  /**
+   * The most scans a JPEG may have. libjpeg's progressive scripts use 10; each scan is a full pass of the JDK's
+   * decoder, so a file repeating one scan a thousand times would take minutes.
+   */
+  static final int MAX_JPEG_SCANS = 100;
+
   /** The most pixels an RGB byte array can hold. */
   private static final long MAX_SUPPORTED_PIXELS = Integer.MAX_VALUE / 3;
 
@@ -101,6 +107,10 @@ public final class PhotoReader {
     JpegHeader jpeg;
     try (InputStream in = source.openBufferedStream()) {
       jpeg = JpegHeader.read(in);
+    }
+    if (jpeg != null && jpeg.scans() > MAX_JPEG_SCANS) {
+      throw new ImageFormatException(name + ": a JPEG of " + jpeg.scans() + " scans, more than the " + MAX_JPEG_SCANS
+          + " any encoder writes; refused before decoding");
     }
     try (InputStream in = source.openBufferedStream();
         ImageInputStream stream = new MemoryCacheImageInputStream(in)) {

@@ -64,6 +64,10 @@ public final class ModelFiles {
     if (n >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5) {
       return NvidiaPickleReader.read(file);
     }
+    if (n == 9 && head[8] == '{') {
+      throw new ModelFormatException(file + " looks like a safetensors file, but its header length " + headerLength
+          + " does not fit in the file's " + Files.size(file) + " bytes");
+    }
     throw new ModelFormatException(file + " is neither a pickle (NVIDIA, StyleGAN3-repository or TensorFlow .pkl)"
         + " nor a torch.save checkpoint (rosinality .pt) nor a finetoon safetensors file");
   }

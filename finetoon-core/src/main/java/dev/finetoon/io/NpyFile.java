@@ -44,9 +44,18 @@ public final class NpyFile {
    * @param length the stream's length where it is known for sure (a file's size), else -1
    */
   static NpyArray read(InputStream in, String source, long length) throws IOException {
+    return read(in, source, length, Long.MAX_VALUE);
+  }
+
+  /** Like {@link #read(InputStream, String, long)}, refusing a header that announces more than {@code maxBytes}. */
+  static NpyArray read(InputStream in, String source, long length, long maxBytes) throws IOException {
     CountingInputStream counting = new CountingInputStream(in);
     NpyHeader header = NpyHeader.read(counting, source);
     int dataBytes = header.dataBytes();
+    if (dataBytes > maxBytes) {
+      throw new ModelFormatException(source + ": the header announces " + dataBytes + " bytes of data, more than the "
+          + maxBytes + " left of the budget for decompressed data");
+    }
     if (length >= 0) {
       long available = length - counting.getCount();
       if (available != dataBytes) {

@@ -33,12 +33,28 @@ public final class NpzFile {
   private static final String SUFFIX = ".npy";
   /** Entries get a fixed time so that equal arrays give equal files. */
   private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+  /** The default budget of decompressed array data, far above any w file (NVIDIA's 1024² w+ is 36 kB). */
+  public static final long DEFAULT_MAX_BYTES = 128L << 20;
 
   private NpzFile() {}
 
-  /** The arrays in {@code file} by name (the entry name without {@code .npy}), in the archive's order. */
+  /**
+   * The arrays in {@code file} by name (the entry name without {@code .npy}), in the archive's order, holding at most
+   * {@link #DEFAULT_MAX_BYTES} of data in all.
+   */
   public static Map<String, NpyArray> read(Path file) throws IOException {
+    return read(file, DEFAULT_MAX_BYTES);
+  }
+
+  /**
+   * Like {@link #read(Path)} with a budget: the arrays' headers may announce at most {@code maxBytes} of data in all,
+   * and each entry must inflate to exactly what its header announces. A deflated entry inflates up to a thousand
+   * times its size, so the budget, not the file's size, is what bounds memory.
+   */
+  public static Map<String, NpyArray> read(Path file, long maxBytes) throws IOException {
+    checkArgument(maxBytes >= 0, "maxBytes must be non-negative, got %s", maxBytes);
     Map<String, NpyArray> arrays = new LinkedHashMap<>();
+    long total = 0;
     try (ZipFile zip = new ZipFile(file.toFile())) {
       Enumeration<? extends ZipEntry> entries = zip.entries();
       while (entries.hasMoreElements()) {
@@ -50,7 +66,9 @@ public final class NpzFile {
         String name = entry.getName().substring(0, entry.getName().length() - SUFFIX.length());
         try (InputStream in = zip.getInputStream(entry)) {
           // The entry's size in the zip directory is not trusted: the reader grows its buffer as data arrives.
-          if (arrays.put(name, NpyFile.read(in, source, -1)) != null) {
+          NpyArray array = NpyFile.read(in, source, -1, maxBytes - total);
+          total += (long) array.size() * array.dtype().itemSize();
+          if (arrays.put(name, array) != null) {
             throw new ModelFormatException(source + ": the archive holds two entries of this name");
           }
         }

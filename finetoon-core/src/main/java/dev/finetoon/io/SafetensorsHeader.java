@@ -20,7 +20,10 @@ import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,7 +56,35 @@ record SafetensorsHeader(ImmutableMap<String, Entry> entries, ImmutableMap<Strin
         entries.put(field.getKey(), parseEntry(field.getKey(), field.getValue(), dataLength));
       }
     }
-    return new SafetensorsHeader(entries.buildOrThrow(), metadata);
+    ImmutableMap<String, Entry> all = entries.buildOrThrow();
+    checkContiguous(all, dataLength);
+    return new SafetensorsHeader(all, metadata);
+  }
+
+  /**
+   * The tensors must tile the data section exactly, as the safetensors format itself requires: no two share bytes
+   * (200 views of one 8 MB region would be 1.6 GB of tensors from an 8 MB file) and no bytes lie between them.
+   */
+  private static void checkContiguous(Map<String, Entry> entries, long dataLength) throws ModelFormatException {
+    List<Map.Entry<String, Entry>> byOffset = new ArrayList<>(entries.entrySet());
+    byOffset.sort(Comparator.comparingLong((Map.Entry<String, Entry> e) -> e.getValue().begin())
+        .thenComparingLong(e -> e.getValue().end()));
+    long expected = 0;
+    for (Map.Entry<String, Entry> e : byOffset) {
+      if (e.getValue().begin() < expected) {
+        throw invalid(e.getKey(), "overlaps the tensor before it: its data starts at byte " + e.getValue().begin()
+            + ", before byte " + expected);
+      }
+      if (e.getValue().begin() > expected) {
+        throw invalid(e.getKey(), "leaves a gap: its data starts at byte " + e.getValue().begin() + ", not at byte "
+            + expected);
+      }
+      expected = e.getValue().end();
+    }
+    if (expected != dataLength) {
+      throw new ModelFormatException("safetensors tensors end at byte " + expected + " of a " + dataLength
+          + "-byte data section: the rest belongs to no tensor");
+    }
   }
 
   /**

@@ -25,12 +25,20 @@ public record GeneratorConfig(
     MappingConfig mapping,
     SynthesisConfig synthesis) {
 
+  /**
+   * The largest img_resolution: 16 times NVIDIA's largest model. A file's weights do not bound it (the blocks' sizes
+   * depend on channels, not resolution, and a model without noise has no buffer of the resolution's size), so a file
+   * claiming 2^30 would otherwise make generation allocate 2^60 pixels.
+   */
+  public static final int MAX_RESOLUTION = 1 << 14;
+
   public GeneratorConfig {
     checkArgument(zDim >= 0 && cDim >= 0 && zDim + cDim > 0, "need z_dim or c_dim, got %s/%s", zDim, cDim);
     checkArgument(wDim > 0, "w_dim must be positive, got %s", wDim);
     checkArgument(
-        imgResolution >= 4 && Integer.bitCount(imgResolution) == 1,
-        "img_resolution must be a power of two ≥ 4, got %s",
+        imgResolution >= 4 && Integer.bitCount(imgResolution) == 1 && imgResolution <= MAX_RESOLUTION,
+        "img_resolution must be a power of two from 4 to %s, got %s",
+        MAX_RESOLUTION,
         imgResolution);
     checkArgument(imgChannels > 0, "img_channels must be positive, got %s", imgChannels);
     checkArgument(cDim == 0 || mapping.embedFeatures() > 0, "a conditional model needs embed_features > 0");

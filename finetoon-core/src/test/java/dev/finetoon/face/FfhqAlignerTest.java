@@ -93,6 +93,18 @@ class FfhqAlignerTest {
         .hasMessageContaining("too small");
   }
 
+  @Test
+  void refusesAFaceFarLargerThanThePhotoByName() {
+    // Landmarks 200 000 px apart: shrinking the photo for them left 0x0 ("target size must be positive").
+    Synthetic face = upright(0, 0);
+    FaceLandmarks huge = new FaceLandmarks(
+        new Point(0, 0), new Point(200_000, 0), new Point(40_000, 200_000), new Point(160_000, 200_000));
+
+    assertThatThrownBy(() -> FfhqAligner.of(SIZE).align(face.photo(), huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the face is far larger than the photo");
+  }
+
   private static void assertLandsAtFfhqPositions(RgbImage aligned, double tolerance) {
     assertThat(aligned.width()).isEqualTo(SIZE);
     assertThat(aligned.height()).isEqualTo(SIZE);

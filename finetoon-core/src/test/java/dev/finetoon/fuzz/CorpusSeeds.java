@@ -66,6 +66,7 @@ public final class CorpusSeeds {
     Path dir = Files.createTempDirectory("fuzz-seeds");
     switch (format) {
       case "pickle" -> {
+        files.put("generator-p2.pkl", GeneratorPickleWriter.generator(tinyModel(1), 2));
         files.put("generator-p3.pkl", GeneratorPickleWriter.generator(tinyModel(1), 3));
         files.put("generator-p4.pkl", GeneratorPickleWriter.generator(tinyModel(1), 4));
         files.put("snapshot-p3.pkl", GeneratorPickleWriter.snapshot(tinyModel(2), tinyModel(1)));

@@ -9,12 +9,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.common.primitives.Bytes;
+import dev.finetoon.ModelFormatException;
 import dev.finetoon.Tensor;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractMap;
@@ -75,7 +75,8 @@ class SafetensorsFileTest {
 
   @Test
   void readsAHandWrittenFileOfEveryDtype() throws IOException {
-    // Keys out of offset order, an unpadded header, unknown fields and trailing bytes are all allowed by the format.
+    // Keys out of offset order, an unpadded header and unknown fields are all allowed by the format (trailing bytes
+    // are not: the tensors must tile the data section, see ReaderBudgetTest).
     String header =
         json(
             "{'bf16':{'dtype':'BF16','shape':[3],'data_offsets':[16,22]},"
@@ -87,9 +88,7 @@ class SafetensorsFileTest {
     byte[] bf16 = shorts(0x3F80, 0xC040, 0xFF80);
     byte[] f64 = doubles(0.1, 1e300);
     byte[] f32 = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(2.5f).array();
-    byte[] trailing = "garbage".getBytes(StandardCharsets.US_ASCII);
-
-    SafetensorsFile.Contents contents = SafetensorsFile.read(file(header, Bytes.concat(f16, bf16, f64, f32, trailing)));
+    SafetensorsFile.Contents contents = SafetensorsFile.read(file(header, Bytes.concat(f16, bf16, f64, f32)));
 
     assertThat(contents.tensors().keySet()).containsExactly("bf16", "f16", "f64", "f32");
     assertThat(contents.metadata()).containsExactly(Map.entry("source", "by hand"));
@@ -105,7 +104,7 @@ class SafetensorsFileTest {
   }
 
   @Test
-  void readsAFileLargerThanTwoGibibytes() throws IOException {
+  void readsOffsetsBeyondTwoGibibytesAsSuchAndRefusesTheGapBeforeThem() throws IOException {
     long begin = 1L << 31;
     String header = json("{'far':{'dtype':'BF16','shape':[2],'data_offsets':[" + begin + "," + (begin + 4) + "]}}");
     byte[] start = file(header, new byte[0]);
@@ -116,8 +115,11 @@ class SafetensorsFileTest {
       sparse.write(shorts(0x3F80, 0x4000));
     }
 
-    assertThat(SafetensorsFile.read(path).tensors())
-        .containsExactly(Map.entry("far", Tensor.of(new float[] {1, 2}, 2)));
+    // A file over 2 GiB is mapped and its offsets read as 64-bit; its tensors must tile the data section, and reading
+    // 2 GiB of tensors is beyond a unit test, so this one is refused for the 2 GiB before 'far' that no tensor holds.
+    assertThatThrownBy(() -> SafetensorsFile.read(path))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("'far' leaves a gap: its data starts at byte 2147483648, not at byte 0");
   }
 
   @Test

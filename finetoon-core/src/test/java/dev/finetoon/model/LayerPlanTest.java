@@ -14,12 +14,13 @@ class LayerPlanTest {
   @Test
   void theLargestResolutionHasItsBlocksInsteadOfLoopingForever() {
     // Doubling 2^30 in an int wrapped around to a negative number, then to 0: blockResolutions() never returned.
-    GeneratorConfig config = GeneratorConfig.builder(4, 4, 1 << 30).build();
+    // Resolutions are now bounded (GeneratorConfig.MAX_RESOLUTION; see PickleMessagesTest for 2^30).
+    GeneratorConfig config = GeneratorConfig.builder(4, 4, GeneratorConfig.MAX_RESOLUTION).build();
 
     List<Integer> blocks = assertTimeoutPreemptively(Duration.ofSeconds(5), config::blockResolutions);
 
-    assertThat(blocks).hasSize(29).startsWith(4, 8).endsWith(1 << 30);
-    assertThat(config.numWs()).isEqualTo(58);
+    assertThat(blocks).hasSize(13).startsWith(4, 8).endsWith(1 << 14);
+    assertThat(config.numWs()).isEqualTo(26);
   }
 
   @Test

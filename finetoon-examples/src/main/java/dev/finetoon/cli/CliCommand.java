@@ -47,7 +47,7 @@ abstract class CliCommand implements Callable<Integer> {
     } catch (ParameterException e) {
       throw e;
     } catch (Exception e) {
-      err().println("finetoon: error: " + message(e));
+      err().println("finetoon: error: " + TerminalText.safe(message(e)));
       if (verbose()) {
         e.printStackTrace(err());
       }

@@ -32,6 +32,7 @@ final class ExportOnnxCommand extends CliCommand {
     out().println(outdir.resolve("mapping.onnx"));
     model.plan().blocks().forEach(block -> out().println(outdir.resolve(block.name() + ".onnx")));
     out().println(outdir.resolve("generator.onnx"));
+    out().println(outdir.resolve(OnnxGenerator.MANIFEST));
     out().flush();
   }
 }

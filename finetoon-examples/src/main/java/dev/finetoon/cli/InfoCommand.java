@@ -43,7 +43,7 @@ final class InfoCommand extends CliCommand {
   @Override
   void run() throws IOException {
     PrintWriter out = out();
-    out.println("file: " + file);
+    out.println("file: " + TerminalText.safe(file));
     StyleGanModel model;
     if (EncoderFiles.isEncoderCheckpoint(file)) {
       EncoderModel encoder = EncoderFiles.read(file);
@@ -78,7 +78,8 @@ final class InfoCommand extends CliCommand {
     printTable(out, rows);
     out.println("total parameters and buffers: " + model.parameterCount(""));
     out.println("provenance:");
-    model.provenance().forEach((key, value) -> out.println("  " + key + ": " + value));
+    model.provenance().forEach((key, value) -> out.println("  " + TerminalText.safe(key) + ": "
+        + TerminalText.safe(value)));
     out.flush();
   }
 
@@ -105,7 +106,7 @@ final class InfoCommand extends CliCommand {
         m.numLayers(), m.layerFeatures(), m.embedFeatures(), number(m.lrMultiplier()), number(m.wAvgBeta()));
     out.printf("  synthesis: architecture %s, channel_base %d, channel_max %d, conv_clamp %s, num_fp16_res %d,"
             + " use_noise %s, resample_filter %s%n",
-        s.architecture(), s.channelBase(), s.channelMax(),
+        TerminalText.safe(s.architecture()), s.channelBase(), s.channelMax(),
         s.convClamp().isPresent() ? number(s.convClamp().getAsDouble()) : "none",
         s.numFp16Res(), s.useNoise(), s.resampleFilter().stream().map(InfoCommand::number).toList());
   }

@@ -73,7 +73,12 @@ class OtherFormatsCliTest {
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode globals = FormatCases.index().get("pickle_globals").get(file);
-    assertThat(run.out()).contains("globals (" + globals.size() + "):", "verdict: clean");
+    // The stylegan3 snapshots' nested storage streams add torch.FloatStorage (listed apart in the reference index).
+    boolean nested = file.startsWith("sg3_");
+    assertThat(run.out()).contains("globals (" + (globals.size() + (nested ? 1 : 0)) + "):", "verdict: clean");
+    if (nested) {
+      assertThat(run.out()).containsPattern("\\n  known +torch\\.FloatStorage\\n");
+    }
     globals.forEach(g -> assertThat(run.out()).containsPattern("\\n  known +" + g.asText().replace(".", "\\.")
         + "\\n"));
     assertThat(run.out()).doesNotContain("unknown", "DANGEROUS", "SUSPICIOUS");

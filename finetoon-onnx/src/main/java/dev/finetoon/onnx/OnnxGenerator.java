@@ -8,19 +8,25 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.google.common.collect.ImmutableList;
+import com.google.common.hash.Hashing;
+import com.google.common.io.MoreFiles;
 import dev.finetoon.FinetoonException;
 import dev.finetoon.Generator;
 import dev.finetoon.Noise;
 import dev.finetoon.NoiseMode;
 import dev.finetoon.Tensor;
 import dev.finetoon.Truncation;
+import dev.finetoon.io.AtomicFiles;
 import dev.finetoon.model.GeneratorConfig;
 import dev.finetoon.model.ModulatedConv;
 import dev.finetoon.model.StyleGanModel;
 import dev.finetoon.model.SynthesisBlock;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -86,17 +92,35 @@ public final class OnnxGenerator implements Generator {
     }
   }
 
+  /** The file an export writes last, listing the set: present only when every file of the set was written. */
+  public static final String MANIFEST = "SHA256SUMS";
+
   /**
    * Writes the graphs as {@code .onnx} files other runtimes can run: {@code mapping.onnx}, one
    * {@code synthesis.bR.onnx} per block, and {@code generator.onnx} (the whole generator). See docs/architecture.md for
-   * their inputs/outputs.
+   * their inputs/outputs. Each file is written atomically, and {@value #MANIFEST} last, in {@code sha256sum} format
+   * ({@code sha256sum -c SHA256SUMS} checks the set); it is removed first, so a folder without it holds no complete
+   * set, whatever a killed export left there.
    */
   public static void export(StyleGanModel model, Path dir) throws java.io.IOException {
+    Files.createDirectories(dir);
+    Files.deleteIfExists(dir.resolve(MANIFEST));
+    List<String> files = new ArrayList<>();
     StyleGanGraphs.mapping(model).write(dir.resolve("mapping.onnx"), "mapping");
+    files.add("mapping.onnx");
     for (SynthesisBlock block : model.plan().blocks()) {
       StyleGanGraphs.block(model, block).write(dir.resolve(block.name() + ".onnx"), block.name());
+      files.add(block.name() + ".onnx");
     }
     StyleGanGraphs.whole(model).write(dir.resolve("generator.onnx"), "generator");
+    files.add("generator.onnx");
+    StringBuilder sums = new StringBuilder();
+    for (String file : files) {
+      sums.append(MoreFiles.asByteSource(dir.resolve(file))
+          .hash(Hashing.sha256())).append("  ").append(file).append('\n');
+    }
+    AtomicFiles.write(dir.resolve(MANIFEST),
+        sums.toString().getBytes(StandardCharsets.US_ASCII));
   }
 
   /** The name of a conv layer's noise input in the exported {@code generator.onnx}, e.g. {@code noise_b64_conv0}. */

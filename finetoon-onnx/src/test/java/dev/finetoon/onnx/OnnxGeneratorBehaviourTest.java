@@ -340,10 +340,19 @@ class OnnxGeneratorBehaviourTest {
   void exportedGeneratorRunsInPlainOnnxRuntimeLikeNvidia(@TempDir Path dir) throws Exception {
     StyleGanModel base = ReferenceCases.model("base");
     OnnxGenerator.export(base, dir);
-    for (String file : List.of("mapping.onnx", "synthesis.b4.onnx", "synthesis.b8.onnx", "synthesis.b16.onnx",
-        "synthesis.b32.onnx", "generator.onnx")) {
+    List<String> set = List.of("mapping.onnx", "synthesis.b4.onnx", "synthesis.b8.onnx", "synthesis.b16.onnx",
+        "synthesis.b32.onnx", "generator.onnx");
+    for (String file : set) {
       assertThat(dir.resolve(file)).isRegularFile();
       assertThat(Files.size(dir.resolve(file))).isPositive();
+    }
+    // Written last, so that a killed export leaves no manifest: sha256sum's format, one line per file of the set.
+    List<String> manifest = Files.readAllLines(dir.resolve(OnnxGenerator.MANIFEST));
+    assertThat(manifest).hasSize(set.size());
+    for (int i = 0; i < set.size(); i++) {
+      String sha = com.google.common.io.MoreFiles.asByteSource(dir.resolve(set.get(i)))
+          .hash(com.google.common.hash.Hashing.sha256()).toString();
+      assertThat(manifest.get(i)).isEqualTo(sha + "  " + set.get(i));
     }
 
     OrtEnvironment env = OrtEnvironment.getEnvironment();

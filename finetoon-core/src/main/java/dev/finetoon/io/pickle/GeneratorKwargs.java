@@ -165,6 +165,6 @@ final class GeneratorKwargs {
     if (value instanceof InertObject.Global global) {
       return "the unsupported global " + global.global();
     }
-    return value == null ? "missing" : "'" + value + "'";
+    return value == null ? "missing" : PickleText.describe(value);
   }
 }

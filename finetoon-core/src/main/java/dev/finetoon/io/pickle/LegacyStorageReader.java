@@ -36,36 +36,44 @@ final class LegacyStorageReader {
 
   /** The storage of {@code _load_from_bytes}: a stream whose object is one storage, with storage types only. */
   static TorchStorage read(byte[] bytes) throws ModelFormatException {
-    Object root = readStream(bytes, PickleGlobals::forStorageStreams);
+    return read(bytes, PickleGlobals.forStorageStreams());
+  }
+
+  /** Reads a stream nested in a pickle, resolving its globals with {@code globals} (which records them). */
+  static TorchStorage read(byte[] bytes, PickleGlobals globals) throws ModelFormatException {
+    Object root = readStream(bytes, () -> globals);
     if (!(root instanceof TorchStorage storage)) {
-      throw new ModelFormatException("storage stream holds " + root + ", not a storage");
+      throw new ModelFormatException("storage stream holds " + PickleText.describe(root) + ", not a storage");
     }
     return storage;
   }
 
   /**
    * The object a whole legacy stream holds, its tensors bound to their storages (views of {@code bytes}, no copy).
-   * {@code globals} makes the allow-list for each of the two passes over the object pickle.
+   * {@code globals} makes the allow-list for each pickle of the stream (the object pickle is read twice).
    */
   static Object readStream(byte[] bytes, Supplier<PickleGlobals> globals) throws ModelFormatException {
     ByteArrayInputStream in = new ByteArrayInputStream(bytes);
     try {
-      Object magic = loadOne(in, bytes.length, PickleGlobals.forStorageStreams(), null);
-      if (!(magic instanceof Number n) || !new BigInteger(n.toString()).equals(MAGIC)) {
-        throw new ModelFormatException("storage stream has no torch magic number (got " + magic + ")");
+      Object magic = loadOne(in, bytes.length, globals.get(), null);
+      if (!(magic instanceof Number n)
+          || !MAGIC.equals(n instanceof BigInteger b ? b : BigInteger.valueOf(n.longValue()))) {
+        throw new ModelFormatException(
+            "storage stream has no torch magic number (got " + PickleText.describe(magic) + ")");
       }
-      Object version = loadOne(in, bytes.length, PickleGlobals.forStorageStreams(), null);
+      Object version = loadOne(in, bytes.length, globals.get(), null);
       if (!(version instanceof Number v) || v.intValue() != PROTOCOL_VERSION) {
-        throw new ModelFormatException("storage stream has protocol version " + version + ", expected 1001");
+        throw new ModelFormatException(
+            "storage stream has protocol version " + PickleText.describe(version) + ", expected 1001");
       }
-      Object sysInfo = loadOne(in, bytes.length, PickleGlobals.forStorageStreams(), null);
+      Object sysInfo = loadOne(in, bytes.length, globals.get(), null);
       if (sysInfo instanceof Map<?, ?> info && Boolean.FALSE.equals(info.get("little_endian"))) {
         throw new ModelFormatException("big-endian torch storages are not supported");
       }
       int objectStart = bytes.length - in.available();
       Map<String, StorageId> ids = new LinkedHashMap<>();
       loadOne(in, bytes.length, globals.get(), pid -> placeholder(ids, pid));
-      Object keys = loadOne(in, bytes.length, PickleGlobals.forStorageStreams(), null);
+      Object keys = loadOne(in, bytes.length, globals.get(), null);
       Map<String, TorchStorage> storages = data(bytes, bytes.length - in.available(), keys, ids);
       ByteArrayInputStream again = new ByteArrayInputStream(bytes, objectStart, bytes.length - objectStart);
       return new SafeUnpickler(globals.get(), pid -> storages.get(storageId(pid).key())).load(again, bytes.length);
@@ -101,13 +109,14 @@ final class LegacyStorageReader {
       throw new PickleException("unsupported persistent id in storage stream");
     }
     if (!(t[1] instanceof StorageType type)) {
-      throw new PickleException("unsupported storage type " + t[1]);
+      throw new PickleException("unsupported storage type " + PickleText.describe(t[1]));
     }
     if (!(t[2] instanceof String key) || !(t[4] instanceof Number numel)) {
       throw new PickleException("malformed storage id");
     }
     if (t.length > 5 && t[5] != null) {
-      throw new PickleException("storage " + key + " is a view of another storage (torch < 0.4), not supported");
+      throw new PickleException(
+          "storage " + PickleText.describe(key) + " is a view of another storage (torch < 0.4), not supported");
     }
     return new StorageId(type, key, numel.longValue());
   }
@@ -116,14 +125,15 @@ final class LegacyStorageReader {
   private static Map<String, TorchStorage> data(byte[] bytes, int at, Object keys, Map<String, StorageId> ids)
       throws ModelFormatException {
     if (!(keys instanceof List<?> list) || list.size() != ids.size() || !new HashSet<>(list).equals(ids.keySet())) {
-      throw new ModelFormatException("storage stream keys " + keys + " do not match its storages " + ids.keySet());
+      throw new ModelFormatException("storage stream keys " + PickleText.describe(keys) + " do not match its storages "
+          + PickleText.shorten(String.valueOf(ids.keySet())));
     }
     ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     Map<String, TorchStorage> out = new LinkedHashMap<>();
     Set<Object> seen = new HashSet<>();
     for (Object key : list) {
       if (!seen.add(key)) {
-        throw new ModelFormatException("storage stream lists key " + key + " twice");
+        throw new ModelFormatException("storage stream lists key " + PickleText.describe(key) + " twice");
       }
       StorageId id = ids.get(key);
       if (bytes.length - at < Long.BYTES) {

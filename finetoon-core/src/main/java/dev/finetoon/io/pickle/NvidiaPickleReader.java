@@ -84,7 +84,8 @@ public final class NvidiaPickleReader {
       generator = snapshot.get("G_ema");
       if (generator == null) {
         throw new ModelFormatException(
-            source + " is a dict without 'G_ema' (keys: " + snapshot.keySet() + "); expected an ADA training snapshot");
+            source + " is a dict without 'G_ema' (keys: " + PickleText.shorten(String.valueOf(snapshot.keySet()))
+                + "); expected an ADA training snapshot");
       }
     } else {
       throw new ModelFormatException(
@@ -136,26 +137,8 @@ public final class NvidiaPickleReader {
     if (bytes.length < 2 || (bytes[0] & 0xff) != PROTO || bytes[1] < 2 || bytes[1] > 5) {
       throw new ModelFormatException(source + " is not a pickle of protocol 2 to 5");
     }
-    SafeUnpickler unpickler = new SafeUnpickler(globals, persistentLoad);
-    unpickler.recordBytesOffsets(bytesOffsets);
-    try {
-      return unpickler.load(new ByteArrayInputStream(bytes), bytes.length);
-    } catch (PickleFailure e) {
-      throw withSource(source, e.getCause());
-    } catch (ModelFormatException e) {
-      throw withSource(source, e);
-    } catch (IOException | RuntimeException e) {
-      throw new ModelFormatException(source + " is truncated or corrupt: " + e.getMessage(), e);
-    } catch (StackOverflowError e) {
-      throw new ModelFormatException(source + " is nested too deeply to read", e);
-    }
-  }
-
-  private static ModelFormatException withSource(String source, ModelFormatException e) {
-    if (e instanceof dev.finetoon.UnsafePickleException) {
-      return e;
-    }
-    return new ModelFormatException(source + ": " + e.getMessage(), e);
+    return SafeUnpickler.loadOne(new ByteArrayInputStream(bytes), bytes.length, globals, persistentLoad, source,
+        bytesOffsets);
   }
 
   /**
@@ -186,7 +169,8 @@ public final class NvidiaPickleReader {
         for (Map.Entry<?, ?> e : mapAt(module, slot).entrySet()) {
           String name = prefix + e.getKey();
           if (e.getValue() instanceof TensorRef ref) {
-            elements += ref.elementCount(name);
+            // Budgeted before allocating: a stride-0 view of one element can claim billions.
+            elements = com.google.common.math.LongMath.saturatedAdd(elements, ref.numel());
             if (elements > maxElements) {
               throw new ModelFormatException("tensors up to " + name + " hold " + elements
                   + " elements, more than the file's " + maxElements + " bytes can store: they overlap in storage");

@@ -1,10 +1,10 @@
 package dev.finetoon.io.pickle;
 
 import com.google.common.collect.ImmutableMap;
-import com.google.common.collect.ImmutableSet;
 import dev.finetoon.ModelFormatException;
 import dev.finetoon.UnsafePickleException;
-import java.util.Arrays;
+import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,42 +27,32 @@ import net.razorvine.pickle.PickleException;
  * <p>Every global seen is recorded, so a caller can report them. Not thread-safe: one instance per load.
  */
 final class PickleGlobals {
-  /** Whole modules whose every global can run code or reach the system when called. */
-  private static final ImmutableSet<String> DANGEROUS_MODULES =
-      ImmutableSet.of(
-          "os", "posix", "nt", "subprocess", "sys", "runpy", "importlib", "imp", "pickle", "_pickle", "cPickle",
-          "marshal", "shutil", "socket", "pty", "commands", "code", "codeop", "ctypes", "multiprocessing",
-          "webbrowser", "pdb", "bdb", "timeit", "types", "asyncio", "threading", "_thread", "signal", "platform",
-          "pydoc", "tempfile", "glob", "io", "_io", "pathlib", "urllib", "http", "ftplib", "smtplib", "telnetlib",
-          "ssl", "select", "inspect", "gc", "ast", "dill", "cloudpickle", "joblib", "torch.hub", "numpy.testing",
-          "setuptools", "pip", "distutils", "zipimport", "site", "sysconfig");
-
-  /** Builtins that evaluate, import, open files or reach arbitrary attributes. */
-  private static final ImmutableSet<String> DANGEROUS_BUILTINS =
-      ImmutableSet.of(
-          "eval", "exec", "execfile", "compile", "__import__", "open", "file", "input", "raw_input", "getattr",
-          "setattr", "delattr", "globals", "locals", "vars", "breakpoint", "help", "exit", "quit", "reload",
-          "apply", "memoryview", "object", "type", "super", "classmethod", "staticmethod", "property");
-
-  /** Single globals outside those modules that call or look up arbitrary things. */
-  private static final ImmutableSet<String> DANGEROUS_GLOBALS =
-      ImmutableSet.of(
-          "operator.attrgetter", "operator.methodcaller", "operator.itemgetter", "functools.partial",
-          "functools.reduce", "copyreg._reconstructor", "copy_reg._reconstructor", "numpy.load", "numpy.fromfile",
-          "torch.load", "torch.jit.load", "torch._C._load_for_lite_interpreter");
-
   private final Map<String, Object> allowed;
   private final boolean refuseDangerous;
-  private final Set<String> seen = new LinkedHashSet<>();
+  private final Set<String> seen;
+  private final List<EmbeddedCode> code;
+  private final List<String> problems;
 
-  private PickleGlobals(Map<String, Object> allowed, boolean refuseDangerous) {
-    this.allowed = allowed;
+  /** Source code that Python would execute on load, as found: a class name and the source (normally a str). */
+  record EmbeddedCode(String owner, Object source) {}
+
+  private PickleGlobals(boolean storagesOnly, boolean refuseDangerous) {
+    this(storagesOnly, refuseDangerous, new LinkedHashSet<>(), new ArrayList<>(), new ArrayList<>());
+  }
+
+  private PickleGlobals(
+      boolean storagesOnly, boolean refuseDangerous, Set<String> seen, List<EmbeddedCode> code,
+      List<String> problems) {
     this.refuseDangerous = refuseDangerous;
+    this.seen = seen;
+    this.code = code;
+    this.problems = problems;
+    this.allowed = storagesOnly ? storageTypes() : modelGlobals();
   }
 
   /** The globals of a top-level model pickle (modules, parameters, tensors, numpy scalars, plain containers). */
   static PickleGlobals forModelFiles() {
-    return new PickleGlobals(modelGlobals(), true);
+    return new PickleGlobals(false, true);
   }
 
   /**
@@ -70,12 +60,20 @@ final class PickleGlobals {
    * that a scan can list every global a file references.
    */
   static PickleGlobals forScanning() {
-    return new PickleGlobals(modelGlobals(), false);
+    return new PickleGlobals(false, false);
   }
 
   /** The globals of a legacy torch storage stream: only the storage types. */
   static PickleGlobals forStorageStreams() {
-    return new PickleGlobals(storageTypes(), true);
+    return new PickleGlobals(true, true);
+  }
+
+  /**
+   * The globals of a storage stream nested in this pickle ({@code torch.storage._load_from_bytes}): only the storage
+   * types, recorded and judged with this pickle's own, since Python unpickles the stream as it loads the file.
+   */
+  PickleGlobals forNestedStream() {
+    return new PickleGlobals(true, refuseDangerous, seen, code, problems);
   }
 
   private static Map<String, Object> storageTypes() {
@@ -86,51 +84,63 @@ final class PickleGlobals {
     return storages;
   }
 
-  /** True for a global that would execute code or reach the system if Python unpickled it. */
-  static boolean isDangerous(String module, String name) {
-    String top = module.contains(".") ? module.substring(0, module.indexOf('.')) : module;
-    if (DANGEROUS_MODULES.contains(module) || DANGEROUS_MODULES.contains(top)) {
-      return true;
-    }
-    if ((module.equals("builtins") || module.equals("__builtin__")) && DANGEROUS_BUILTINS.contains(name)) {
-      return true;
-    }
-    return DANGEROUS_GLOBALS.contains(module + "." + name);
-  }
-
-  /** True for a global on the allow-list of model files. */
-  static boolean isKnown(String module, String name) {
-    return MODEL_GLOBAL_NAMES.contains(module + "." + name)
-        || StorageType.forGlobal(module, name) != null;
-  }
-
-  /** Resolves a global: the allow-listed value, an inert placeholder constructor, or an exception. */
+  /**
+   * Resolves a global: the allow-listed value, an inert placeholder constructor, or an exception. A scan gets a
+   * placeholder for a dangerous global too.
+   */
   Object resolve(String module, String name) throws UnsafePickleException {
     String global = module + "." + name;
     seen.add(global);
-    if (isDangerous(module, name)) {
+    if (GlobalRules.judge(module, name) == PickleScan.Verdict.DANGEROUS) {
       if (refuseDangerous) {
         throw new UnsafePickleException(global);
       }
       return new InertObject.Global(global);
     }
     Object known = allowed.get(global);
-    if (known != null) {
-      return known;
-    }
-    return new InertObject.Global(global);
+    return known != null ? known : new InertObject.Global(global);
   }
 
-  /** Every global resolved so far, in order of first appearance. */
+  /**
+   * Calls an allow-listed constructor. A scan records what it cannot build and goes on with a placeholder, so that
+   * it sees the whole file; a load stops.
+   */
+  Object construct(IObjectConstructor constructor, Object[] args) {
+    try {
+      return constructor.construct(args);
+    } catch (RuntimeException e) {
+      if (refuseDangerous) {
+        throw e;
+      }
+      problems.add(e instanceof PickleFailure f ? f.getCause().getMessage() : e.getMessage());
+      return new InertObject(String.valueOf(constructor));
+    }
+  }
+
+  /** Records source that Python would execute while loading the file. */
+  void embeddedCode(String owner, Object source) {
+    code.add(new EmbeddedCode(owner, source));
+  }
+
+  /** Every global resolved so far, in order of first appearance, nested storage streams included. */
   Set<String> seen() {
     return seen;
   }
 
-  private static final ImmutableSet<String> MODEL_GLOBAL_NAMES = ImmutableSet.copyOf(modelGlobals().keySet());
+  /** Every embedded source met so far, in order. */
+  List<EmbeddedCode> code() {
+    return code;
+  }
 
-  private static Map<String, Object> modelGlobals() {
+  /** What allow-listed constructors could not build while scanning. */
+  List<String> problems() {
+    return problems;
+  }
+
+
+  private Map<String, Object> modelGlobals() {
     ImmutableMap.Builder<String, Object> out = ImmutableMap.builder();
-    out.put("torch_utils.persistence._reconstruct_persistent_obj", (IObjectConstructor) PickleGlobals::persistentObj);
+    out.put("torch_utils.persistence._reconstruct_persistent_obj", (IObjectConstructor) this::persistentObj);
     out.put("collections.OrderedDict", (IObjectConstructor) PickleGlobals::orderedDict);
     out.put("dnnlib.util.EasyDict", (IObjectConstructor) PickleGlobals::orderedDict);
     for (String builtins : List.of("builtins", "__builtin__")) {
@@ -141,11 +151,16 @@ final class PickleGlobals {
     out.put("torch._utils._rebuild_tensor", (IObjectConstructor) PickleGlobals::tensor);
     out.put("torch._utils._rebuild_parameter", (IObjectConstructor) PickleGlobals::parameter);
     out.put("torch._utils._rebuild_parameter_with_state", (IObjectConstructor) PickleGlobals::parameter);
-    out.put("torch.storage._load_from_bytes", (IObjectConstructor) PickleGlobals::storage);
+    out.put("torch.storage._load_from_bytes", (IObjectConstructor) this::storage);
     for (String multiarray : List.of("numpy.core.multiarray", "numpy._core.multiarray")) {
       out.put(multiarray + ".scalar", (IObjectConstructor) NumpyScalars::scalar);
     }
     out.put("numpy.dtype", (IObjectConstructor) NumpyScalars::dtype);
+    // Protocol 2 written by Python 3 pickles bytes as _codecs.encode(str, 'latin1'), and b'' as bytes().
+    out.put("_codecs.encode", (IObjectConstructor) PickleGlobals::latin1Bytes);
+    for (String builtins : List.of("builtins", "__builtin__")) {
+      out.put(builtins + ".bytes", (IObjectConstructor) args -> new byte[0]);
+    }
     // torch.save files (rosinality checkpoints): storage types in persistent ids, training options as placeholders.
     out.putAll(storageTypes());
     out.put("argparse.Namespace", new InertObject.Global("argparse.Namespace"));
@@ -158,7 +173,7 @@ final class PickleGlobals {
     return out.buildOrThrow();
   }
 
-  private static Object persistentObj(Object[] args) {
+  private Object persistentObj(Object[] args) {
     Map<?, ?> meta = arg(args, 0, Map.class, "_reconstruct_persistent_obj");
     if (!"class".equals(meta.get("type"))) {
       throw new PickleException("persistent object of type " + meta.get("type") + " is not supported");
@@ -169,7 +184,8 @@ final class PickleGlobals {
       throw new PickleException("persistent object without class_name or state");
     }
     Object source = meta.get("module_src");
-    return new PersistentModule((String) className, (Map<?, ?>) state, source instanceof String s ? s : "");
+    embeddedCode((String) className, source);
+    return new PersistentModule((String) className, (Map<?, ?>) state, source instanceof String text ? text : "");
   }
 
   private static Object orderedDict(Object[] args) {
@@ -193,39 +209,67 @@ final class PickleGlobals {
     return set;
   }
 
+  private static Object latin1Bytes(Object[] args) {
+    String text = arg(args, 0, String.class, "_codecs.encode");
+    if (args.length != 2 || !"latin1".equals(args[1]) && !"latin-1".equals(args[1])) {
+      throw new PickleException("_codecs.encode is supported with the encoding 'latin1' only");
+    }
+    byte[] bytes = new byte[text.length()];
+    for (int i = 0; i < bytes.length; i++) {
+      char c = text.charAt(i);
+      if (c > 0xff) {
+        throw new PickleException("_codecs.encode: character " + (int) c + " is not latin1");
+      }
+      bytes[i] = (byte) c;
+    }
+    return bytes;
+  }
+
   private static Object tensor(Object[] args) {
     if (args.length < 4) {
       throw new PickleException("_rebuild_tensor_v2 needs storage, offset, size, stride; got " + args.length + " args");
     }
     TorchStorage storage = arg(args, 0, TorchStorage.class, "_rebuild_tensor_v2");
-    long offset = arg(args, 1, Number.class, "_rebuild_tensor_v2 offset").longValue();
+    long offset = longValue(arg(args, 1, Number.class, "_rebuild_tensor_v2 offset"));
     Object[] size = arg(args, 2, Object[].class, "_rebuild_tensor_v2 size");
     Object[] stride = arg(args, 3, Object[].class, "_rebuild_tensor_v2 stride");
     if (size.length != stride.length) {
       throw new PickleException(
-          "tensor size " + Arrays.toString(size) + " and stride " + Arrays.toString(stride) + " differ in rank");
+          "tensor size and stride differ in rank: " + size.length + " and " + stride.length);
     }
     int[] sizes = new int[size.length];
     long[] strides = new long[size.length];
     for (int d = 0; d < size.length; d++) {
-      long s = ((Number) size[d]).longValue();
+      if (!(size[d] instanceof Number) || !(stride[d] instanceof Number)) {
+        throw new PickleException("tensor size or stride " + d + " is " + PickleText.describe(size[d]) + " / "
+            + PickleText.describe(stride[d]) + ", not an integer");
+      }
+      long s = longValue(size[d]);
       if (s < 0 || s > Integer.MAX_VALUE) {
-        throw new PickleException("tensor dimension " + s + " out of range");
+        throw new PickleException("tensor dimension " + PickleText.describe(size[d]) + " out of range");
       }
       sizes[d] = (int) s;
-      strides[d] = ((Number) stride[d]).longValue();
+      strides[d] = longValue(stride[d]);
     }
     return new TensorRef(storage, offset, sizes, strides);
+  }
+
+  /** The value of an integer; one beyond {@code long} saturates instead of wrapping to its low bits. */
+  private static long longValue(Object number) {
+    if (number instanceof BigInteger big && big.bitLength() > 63) {
+      return big.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    return ((Number) number).longValue();
   }
 
   private static Object parameter(Object[] args) {
     return arg(args, 0, TensorRef.class, "_rebuild_parameter");
   }
 
-  private static Object storage(Object[] args) {
+  private Object storage(Object[] args) {
     byte[] bytes = arg(args, 0, byte[].class, "_load_from_bytes");
     try {
-      return LegacyStorageReader.read(bytes);
+      return LegacyStorageReader.read(bytes, forNestedStream());
     } catch (ModelFormatException e) {
       throw new PickleFailure(e);
     }
@@ -233,7 +277,7 @@ final class PickleGlobals {
 
   static <T> T arg(Object[] args, int index, Class<T> type, String what) {
     if (args.length <= index || !type.isInstance(args[index])) {
-      String found = args.length <= index ? "nothing" : String.valueOf(args[index]);
+      String found = args.length <= index ? "nothing" : PickleText.describe(args[index]);
       throw new PickleException(
           what + " expects a " + type.getSimpleName() + " as argument " + index + ", got " + found);
     }

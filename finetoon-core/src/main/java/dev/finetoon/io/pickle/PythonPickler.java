@@ -96,6 +96,11 @@ final class PythonPickler {
         frame.writeBytes(utf8);
       }
       memoize(v);
+    } else if (v instanceof byte[] b && protocol < 3) {
+      // Python 3 pickles bytes for protocol 2 as _codecs.encode(str(b, 'latin1'), 'latin1'), b'' as bytes().
+      saveReduce(b.length == 0 ? new Reduce(new Global("__builtin__", "bytes"), new Object[0], null, null)
+          : new Reduce(new Global("_codecs", "encode"),
+              new Object[] {new String(b, StandardCharsets.ISO_8859_1), "latin1"}, null, null), v);
     } else if (v instanceof byte[] b) {
       if (b.length < 256) {
         frame.write('C');

@@ -221,13 +221,17 @@ public final class RosinalityReader {
             + Arrays.toString(expected));
       }
       used.add(key);
-      Tensor t = tensors.get(key).read(prefix + key);
-      elements += t.size();
+      // Budgeted before reading: a stride-0 (expanded) view of one element can claim billions.
+      long size = 1;
+      for (int d : shape) {
+        size = LongMath.saturatedMultiply(size, d);
+      }
+      elements = LongMath.saturatedAdd(elements, size);
       if (elements > budget) {
         throw new ModelFormatException("tensors up to " + prefix + key + " hold " + elements + " elements, more than"
             + " their storages' " + budget + " bytes: they overlap in storage");
       }
-      return t.reshape(as);
+      return tensors.get(key).read(prefix + key).reshape(as);
     }
   }
 

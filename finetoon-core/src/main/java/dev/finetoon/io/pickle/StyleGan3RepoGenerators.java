@@ -40,7 +40,7 @@ final class StyleGan3RepoGenerators {
       boolean alias =
           layers.get("input") instanceof PersistentModule input && input.className().equals("SynthesisInput");
       if (alias || layers.keySet().stream().anyMatch(k -> String.valueOf(k).matches("L\\d+_\\d+_\\d+"))) {
-        signal = "its synthesis network has layers " + layers.keySet();
+        signal = "its synthesis network has layers " + PickleText.shorten(String.valueOf(layers.keySet()));
       }
     }
     if (signal != null) {

@@ -60,7 +60,7 @@ public final class GeneratorPickleWriter {
     this.model = model;
   }
 
-  /** A bare pickled {@code Generator}, as the Fine-Tooning notebooks save them, in protocol 3 or 4. */
+  /** A bare pickled {@code Generator}, as the Fine-Tooning notebooks save them, in protocol 2, 3 or 4. */
   public static byte[] generator(StyleGanModel model, int protocol) {
     return PythonPickler.dump(protocol, new GeneratorPickleWriter(model).generator());
   }

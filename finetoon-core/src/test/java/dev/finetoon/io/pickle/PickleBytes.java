@@ -79,6 +79,16 @@ final class PickleBytes {
     return map;
   }
 
+  /**
+   * {@code torch_utils.persistence._reconstruct_persistent_obj(meta)} as NVIDIA's persistence writes it, with
+   * {@code source} as the {@code module_src} that Python would execute.
+   */
+  static Call persistent(String className, Object source, Map<Object, Object> state) {
+    Map<Object, Object> meta =
+        dict("type", "class", "version", 6, "module_src", source, "class_name", className, "state", state);
+    return new Call("torch_utils.persistence._reconstruct_persistent_obj", meta);
+  }
+
   /** {@code torch.storage._load_from_bytes(stream)}: a storage as NVIDIA's pickles hold it. */
   static Call loadFromBytes(byte[] stream) {
     return new Call("torch.storage._load_from_bytes", (Object) stream);
