@@ -90,6 +90,27 @@ public final class StyleGanModel {
     return of(config, merged, newProvenance);
   }
 
+  /**
+   * The same model with another mean w ({@code mapping.w_avg}, what truncation pulls towards), e.g. the one a
+   * rosinality user computed with {@code g_ema.mean_latent(4096)}; provenance {@code w_avg} records {@code origin}.
+   * Accepts {@code [w_dim]} or {@code [1, w_dim]}.
+   *
+   * <pre>{@code
+   * StyleGanModel g = ModelFiles.read(Path.of("550000.pt")).withWAvg(NpyFile.read(mean).toTensor(), "mean.npy");
+   * }</pre>
+   */
+  public StyleGanModel withWAvg(Tensor wAvg, String origin) {
+    int w = config.wDim();
+    checkArgument(
+        wAvg.size() == w && (wAvg.rank() == 1 || (wAvg.rank() == 2 && wAvg.dim(0) == 1)),
+        "the mean w has shape %s, this model needs [%s]",
+        Arrays.toString(wAvg.shape()),
+        w);
+    Map<String, String> newProvenance = new java.util.LinkedHashMap<>(provenance);
+    newProvenance.put("w_avg", origin);
+    return withTensors(Map.of(LayerPlan.W_AVG, wAvg.reshape(w)), newProvenance);
+  }
+
   /** Number of scalar parameters and buffers under a name prefix, e.g. {@code synthesis.b64.}. */
   public long parameterCount(String prefix) {
     return tensors.entrySet().stream()

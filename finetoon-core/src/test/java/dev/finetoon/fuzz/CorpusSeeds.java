@@ -10,6 +10,8 @@ import dev.finetoon.io.NpyFile;
 import dev.finetoon.io.NpzFile;
 import dev.finetoon.io.SafetensorsFile;
 import dev.finetoon.io.pickle.GeneratorPickleWriter;
+import dev.finetoon.io.pickle.TensorFlowPickleBytes;
+import dev.finetoon.io.pickle.TorchSaveBytes;
 import dev.finetoon.model.GeneratorConfig;
 import dev.finetoon.model.MappingConfig;
 import dev.finetoon.model.RandomModels;
@@ -36,7 +38,7 @@ import javax.imageio.ImageIO;
  * corpus stays the same whatever a later writer or encoder does; {@link #main} writes them afresh:
  *
  * <pre>{@code
- * java -cp <test classpath> dev.finetoon.fuzz.CorpusSeeds finetoon-core/src/test/resources/fuzz
+ * java -cp <test classpath> dev.finetoon.fuzz.CorpusSeeds finetoon-core/src/test/resources/fuzz [format…]
  * }</pre>
  */
 public final class CorpusSeeds {
@@ -67,12 +69,21 @@ public final class CorpusSeeds {
         files.put("generator-p3.pkl", GeneratorPickleWriter.generator(tinyModel(1), 3));
         files.put("generator-p4.pkl", GeneratorPickleWriter.generator(tinyModel(1), 4));
         files.put("snapshot-p3.pkl", GeneratorPickleWriter.snapshot(tinyModel(2), tinyModel(1)));
+        files.put("tensorflow-p3.pkl", TensorFlowPickleBytes.tuple(tinyModel(1)));
       }
       case "storage" -> {
         files.put("float.storage", GeneratorPickleWriter.storageStream("FloatStorage", 6,
             Tensor.of(new float[] {1, -2, 0.5f, 3e-8f, Float.NaN, 1e30f}, 6).toLittleEndianBytes(), "140235"));
         files.put("half.storage",
             GeneratorPickleWriter.storageStream("HalfStorage", 4, shorts(0x3C00, 0xC000, 0x3800, 0x7C00), "140236"));
+      }
+      case "torchsave" -> {
+        Map<String, Object> checkpoint = new LinkedHashMap<>();
+        checkpoint.put("g_ema", TorchSaveBytes.rosinalityStateDict(tinyModel(1)));
+        checkpoint.put("latent_avg", tinyModel(1).tensor("mapping.w_avg"));
+        files.put("rosinality-zip.pt", TorchSaveBytes.zipCheckpoint("rosinality-zip", checkpoint));
+        files.put("rosinality-legacy.pt", TorchSaveBytes.legacyCheckpoint(checkpoint));
+        files.put("rosinality-g-only.pt", TorchSaveBytes.zipCheckpoint("g", Map.of("g", checkpoint.get("g_ema"))));
       }
       case "npy" -> {
         files.put("f4.npy", npy(dir, NpyArray.of(Tensor.of(new float[] {1, -2, 0.5f, 0, 1e-3f, 7}, 2, 3))));
@@ -141,7 +152,8 @@ public final class CorpusSeeds {
 
   /** Writes every format's seeds under {@code args[0]}, one folder per format. */
   public static void main(String[] args) throws IOException {
-    for (String format : List.of("pickle", "storage", "npy", "npz", "safetensors", "photo")) {
+    for (String format : args.length > 1 ? List.of(args).subList(1, args.length)
+        : List.of("pickle", "storage", "torchsave", "npy", "npz", "safetensors", "photo")) {
       Path dir = Files.createDirectories(Path.of(args[0], format));
       for (Map.Entry<String, byte[]> file : generate(format).entrySet()) {
         Files.write(dir.resolve(file.getKey()), file.getValue());

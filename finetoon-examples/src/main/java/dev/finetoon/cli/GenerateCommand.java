@@ -43,8 +43,15 @@ final class GenerateCommand extends CliCommand {
       names = "--network",
       required = true,
       paramLabel = "FILE",
-      description = "Generator: NVIDIA .pkl or finetoon safetensors.")
+      description = "Generator: NVIDIA, stylegan3-repository or TensorFlow .pkl, rosinality .pt, or safetensors.")
   private Path network;
+
+  @Option(
+      names = "--w-avg",
+      paramLabel = "FILE.npy",
+      description = "Mean w [w_dim] to truncate towards, replacing the model's (rosinality checkpoints without "
+          + "latent_avg otherwise use finetoon's seeded estimate).")
+  private Path wAvg;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   private Latents latents;
@@ -102,6 +109,9 @@ final class GenerateCommand extends CliCommand {
   void run() throws IOException {
     List<Long> seeds = latents.seeds != null ? SeedList.parse(latents.seeds) : null;
     StyleGanModel model = ModelFiles.read(network);
+    if (wAvg != null) {
+      model = model.withWAvg(NpyFile.read(wAvg).toTensor(), wAvg.toString());
+    }
     Tensor projected = latents.projectedW != null ? projectedWs(latents.projectedW, model.config()) : null;
     Tensor label = classLabel(model.config());
     Truncation truncation = cutoff != null ? Truncation.of(psi).withCutoff(cutoff) : Truncation.of(psi);

@@ -26,11 +26,15 @@ final class InfoCommand extends CliCommand {
       Map.of(
           "nvidia-snapshot", "NVIDIA ADA training snapshot .pkl, generator G_ema",
           "nvidia-generator", "bare pickled NVIDIA Generator .pkl",
+          "stylegan3-repo-snapshot", "NVlabs/stylegan3 training snapshot .pkl, networks_stylegan2 generator G_ema",
+          "stylegan3-repo-generator", "bare pickled NVlabs/stylegan3 networks_stylegan2 Generator .pkl",
+          "rosinality", "rosinality/stylegan2-pytorch torch.save checkpoint .pt",
+          "tensorflow", "NVIDIA TensorFlow StyleGAN2 pickle (G, D, Gs), generator Gs",
           "finetoon", "finetoon safetensors",
           "finetoon-blend", "finetoon safetensors holding a blend",
           "random", "random weights");
 
-  @Parameters(paramLabel = "FILE", description = "A .pkl or finetoon safetensors file.")
+  @Parameters(paramLabel = "FILE", description = "A .pkl, rosinality .pt or finetoon safetensors file.")
   private Path file;
 
   @Override

@@ -20,7 +20,8 @@ final class GeneratorKwargs {
       List.of("z_dim", "c_dim", "w_dim", "img_resolution", "img_channels", "mapping_kwargs", "synthesis_kwargs");
 
   /** Keys that only choose GPU speed settings; float32 results do not depend on them. */
-  private static final Set<String> SPEED_ONLY = Set.of("use_fp16", "fp16_channels_last", "channels_last");
+  private static final Set<String> SPEED_ONLY =
+      Set.of("use_fp16", "fp16_channels_last", "channels_last", "fused_modconv_default");
 
   private GeneratorKwargs() {}
 
@@ -45,7 +46,14 @@ final class GeneratorKwargs {
     int resolution = integer(kwargs, "img_resolution", null);
     int channels = integer(kwargs, "img_channels", null);
     Map<String, Object> mappingKwargs = dict(kwargs.get("mapping_kwargs"), "mapping_kwargs");
-    Map<String, Object> synthesisKwargs = dict(kwargs.get("synthesis_kwargs"), "synthesis_kwargs");
+    Map<String, Object> synthesisKwargs = new java.util.LinkedHashMap<>(
+        dict(kwargs.get("synthesis_kwargs"), "synthesis_kwargs"));
+    // The stylegan3 repository's networks_stylegan2.Generator takes them flat (**synthesis_kwargs) beside z_dim.
+    kwargs.forEach((key, value) -> {
+      if (!POSITIONAL.contains(key)) {
+        synthesisKwargs.put(key, value);
+      }
+    });
     try {
       return GeneratorConfig.builder(zDim, wDim, resolution)
           .cDim(cDim)

@@ -55,9 +55,20 @@ public record PickleScan(List<Global> globals, List<EmbeddedSource> sources, Opt
     sources = ImmutableList.copyOf(sources);
   }
 
-  /** Scans a pickle file. I/O errors are thrown; a malformed pickle is reported in {@link #error()}. */
+  /**
+   * Scans a pickle file, or the pickles of a {@code torch.save} file (zip archive or legacy stream). I/O errors are
+   * thrown; a malformed pickle is reported in {@link #error()}.
+   */
   public static PickleScan of(Path file) throws IOException {
-    return of(Files.readAllBytes(file), file.toString());
+    if (!TorchSaveFile.isTorchSave(file)) {
+      return of(Files.readAllBytes(file), file.toString());
+    }
+    PickleGlobals globals = PickleGlobals.forScanning();
+    try {
+      return of(globals, TorchSaveFile.load(file, globals), Optional.empty());
+    } catch (ModelFormatException e) {
+      return of(globals, null, Optional.of(e.getMessage()));
+    }
   }
 
   /** Scans pickle bytes; {@code source} names them in the error. */
@@ -70,6 +81,10 @@ public record PickleScan(List<Global> globals, List<EmbeddedSource> sources, Opt
     } catch (ModelFormatException e) {
       error = Optional.of(e.getMessage());
     }
+    return of(globals, top, error);
+  }
+
+  private static PickleScan of(PickleGlobals globals, Object top, Optional<String> error) {
     List<Global> found = new ArrayList<>();
     for (String name : globals.seen()) {
       int dot = name.lastIndexOf('.');
@@ -127,6 +142,12 @@ public record PickleScan(List<Global> globals, List<EmbeddedSource> sources, Opt
         String src = module.moduleSource();
         out.computeIfAbsent(module.className() + "@" + src.hashCode(), k -> embedded(module.className(), src));
         pending.push(module.state());
+      } else if (value instanceof TfNetwork network) {
+        // dnnlib.tflib.network.Network.__setstate__ executes build_module_src when Python unpickles it.
+        String src = network.state().get("build_module_src") instanceof String text ? text : "";
+        String name = "TensorFlow network " + network.state().get("name");
+        out.computeIfAbsent(name + "@" + src.hashCode(), k -> embedded(name, src));
+        pending.push(network.state());
       } else if (value instanceof Map<?, ?> map) {
         map.values().forEach(v -> pushIfPresent(pending, v));
       } else if (value instanceof List<?> list) {

@@ -1,5 +1,6 @@
 package dev.finetoon.io.pickle;
 
+import com.google.common.math.LongMath;
 import dev.finetoon.ModelFormatException;
 import dev.finetoon.Tensor;
 import dev.finetoon.model.GeneratorConfig;
@@ -90,8 +91,10 @@ public final class RosinalityReader {
     provenance.put("checkpoint_key", key);
     Tensor avg = latentAvg;
     if (avg == null && checkpoint.get("latent_avg") instanceof StoredTensor stored) {
-      avg = stored.read("latent_avg");
-      provenance.put("w_avg", "the file's latent_avg");
+      Tensor latent = stored.read("latent_avg");
+      avg = oneRow(latent);
+      provenance.put("w_avg", avg != null ? "the file's latent_avg" : MeanLatent.rule() + " (the file's latent_avg "
+          + Arrays.toString(latent.shape()) + " differs per layer)");
     }
     try {
       return fromStateDict(stateDict, prefix, avg, provenance);
@@ -118,7 +121,7 @@ public final class RosinalityReader {
         named.put(name.substring(prefix.length()), t);
       }
     }
-    StateDict source = new StateDict(named, prefix);
+    StateDict source = new StateDict(named, prefix, elementBudget(named.values()));
     GeneratorConfig config = config(source);
     LayerPlan plan;
     try {
@@ -137,32 +140,65 @@ public final class RosinalityReader {
     try {
       tensors.put(LayerPlan.W_AVG, Tensor.zeros(config.wDim()));
       StyleGanModel model = StyleGanModel.of(config, tensors, prov);
-      Tensor avg = latentAvg;
-      if (avg == null) {
-        avg = MeanLatent.of(model);
-        prov.putIfAbsent("w_avg", MeanLatent.rule() + " (the file has no latent_avg)");
-      } else {
-        prov.putIfAbsent("w_avg", "given");
+      if (latentAvg == null) {
+        return model.withWAvg(MeanLatent.of(model), prov.getOrDefault("w_avg",
+            MeanLatent.rule() + " (the file has no latent_avg)"));
       }
-      if (avg.size() != config.wDim() || avg.rank() > 2 || (avg.rank() == 2 && avg.dim(0) != 1)) {
-        throw new ModelFormatException("the mean latent has shape " + Arrays.toString(avg.shape()) + ", expected ["
-            + config.wDim() + "]");
-      }
-      return model.withTensors(Map.of(LayerPlan.W_AVG, avg.reshape(config.wDim())), prov);
+      return model.withWAvg(latentAvg, prov.getOrDefault("w_avg", "given"));
     } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(e.getMessage() + " (rosinality names: see docs/formats.md)", e);
+      throw new ModelFormatException(e.getMessage(), e);
     }
   }
 
-  /** The state dict being mapped, remembering which keys were used. */
+  /**
+   * How many elements the tensors may hold together: the bytes of their distinct storages. Many keys may view one
+   * storage; without this bound a small hostile file could make the reader gather one storage a thousand times over.
+   */
+  private static long elementBudget(Iterable<StoredTensor> tensors) {
+    Set<TorchStorage> storages = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    long budget = 0;
+    for (StoredTensor t : tensors) {
+      if (t instanceof TensorRef ref) {
+        budget += storages.add(ref.storage()) ? ref.storage().data().capacity() : 0;
+      } else {
+        long size = Arrays.stream(t.shape()).asLongStream().reduce(1, LongMath::saturatedMultiply);
+        budget = LongMath.saturatedAdd(budget, size);
+      }
+    }
+    return budget;
+  }
+
+  /**
+   * pSp/e4e save {@code latent_avg} per layer ({@code [n_latent, D]}): one mean w when the rows agree, else null (the
+   * generator truncates towards one w; the encoder's per-layer average is the encoder's business). Any other shape
+   * is left to {@link StyleGanModel#withWAvg} to refuse.
+   */
+  private static Tensor oneRow(Tensor latent) {
+    if (latent.rank() != 2 || latent.dim(0) <= 1) {
+      return latent;
+    }
+    int d = latent.dim(1);
+    float[] values = latent.toArray();
+    for (int i = d; i < values.length; i++) {
+      if (values[i] != values[i % d]) {
+        return null;
+      }
+    }
+    return Tensor.of(Arrays.copyOf(values, d), d);
+  }
+
+  /** The state dict being mapped, remembering which keys were used and how many elements were read. */
   private static final class StateDict {
     private final Map<String, StoredTensor> tensors;
     private final String prefix;
+    private final long budget;
     private final Set<String> used = new LinkedHashSet<>();
+    private long elements;
 
-    StateDict(Map<String, StoredTensor> tensors, String prefix) {
+    StateDict(Map<String, StoredTensor> tensors, String prefix, long budget) {
       this.tensors = tensors;
       this.prefix = prefix;
+      this.budget = budget;
     }
 
     boolean has(String key) {
@@ -185,7 +221,13 @@ public final class RosinalityReader {
             + Arrays.toString(expected));
       }
       used.add(key);
-      return tensors.get(key).read(prefix + key).reshape(as);
+      Tensor t = tensors.get(key).read(prefix + key);
+      elements += t.size();
+      if (elements > budget) {
+        throw new ModelFormatException("tensors up to " + prefix + key + " hold " + elements + " elements, more than"
+            + " their storages' " + budget + " bytes: they overlap in storage");
+      }
+      return t.reshape(as);
     }
   }
 

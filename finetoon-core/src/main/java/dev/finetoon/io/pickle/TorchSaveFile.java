@@ -30,7 +30,8 @@ import java.util.Map;
  * StyleGanModel decoder = RosinalityReader.fromStateDict(stateDict, "decoder.", null, Map.of("source", "e4e"));
  * }</pre>
  *
- * <p>Thread-safe: every call works on its own state.
+ * <p>Thread-safe: every call works on its own state. Zip entries are memory-mapped, so the file must not be truncated
+ * or rewritten while its {@link StoredTensor}s are still to be read.
  */
 public final class TorchSaveFile {
   /** Protocol 2, {@code LONG1} of 10 bytes, then torch's magic number 0x1950a86a20f9469cfc6c little-endian. */

@@ -24,7 +24,8 @@ import java.util.Map;
  * its data 64-byte aligned), so a reader of stored entries is small: it checks the whole central directory against
  * the file before anything is read — every entry stored, inside the archive, not overlapping another, named once,
  * inside the one top-level folder (found as the prefix of {@code …/data.pkl}, never from the file name) — and then
- * maps each entry's bytes read-only on demand, so nothing is allocated on the word of a header. ZIP64 archives (over
+ * hands out entries as slices of the file mapped read-only (one mapping under 2 GiB, one per entry above), so nothing
+ * is allocated on the word of a header. ZIP64 archives (over
  * 4 GiB or 65 535 entries) are refused.
  *
  * <p>Immutable after {@link #open}; thread-safe.
@@ -43,11 +44,14 @@ final class TorchZipArchive {
   private final Path file;
   private final String folder;
   private final Map<String, Entry> entries;
+  /** The whole file mapped once when it is under 2 GiB (entries are slices of it), else null. */
+  private final ByteBuffer mapped;
 
-  private TorchZipArchive(Path file, String folder, Map<String, Entry> entries) {
+  private TorchZipArchive(Path file, String folder, Map<String, Entry> entries, ByteBuffer mapped) {
     this.file = file;
     this.folder = folder;
     this.entries = entries;
+    this.mapped = mapped;
   }
 
   /** True when {@code head} starts like a zip archive (a local file header). */
@@ -82,7 +86,8 @@ final class TorchZipArchive {
         at += CENTRAL_LENGTH + (directory.getShort(at + 28) & 0xffff) + (directory.getShort(at + 30) & 0xffff)
             + (directory.getShort(at + 32) & 0xffff);
       }
-      return new TorchZipArchive(file, folder(list, file), index(list, file));
+      ByteBuffer mapped = size <= Integer.MAX_VALUE ? channel.map(FileChannel.MapMode.READ_ONLY, 0, size) : null;
+      return new TorchZipArchive(file, folder(list, file), index(list, file), mapped);
     }
   }
 
@@ -106,6 +111,9 @@ final class TorchZipArchive {
     Entry e = entries.get(name);
     if (e == null) {
       throw new ModelFormatException(file + " has no entry " + folder + "/" + name);
+    }
+    if (mapped != null) {
+      return mapped.slice((int) e.dataOffset(), (int) e.size()).order(ByteOrder.LITTLE_ENDIAN);
     }
     if (e.size() > Integer.MAX_VALUE - 64) {
       throw new ModelFormatException(file + ": entry " + e.name() + " is over 2 GiB, not supported");

@@ -54,6 +54,8 @@ class RosinalityReaderTest {
     for (String name : train.tensors().keySet()) {
       assertThat(train.tensor(name)).as(name).isEqualTo(gEma.tensor(name));
     }
+    // Saved by train.py as checkpoint/010000.pt and renamed: the folder is the stem at save time.
+    assertThat(TorchZipArchive.open(ReferenceData.formats("ros_train.pt")).folder()).isEqualTo("010000");
     Tensor g = ((StoredTensor) stateDict("ros_train.pt", "g").get("conv1.conv.weight")).read("g");
     assertThat(g.reshape(24, 24, 3, 3)).isNotEqualTo(train.tensor("synthesis.b4.conv1.weight"));
   }
@@ -114,7 +116,7 @@ class RosinalityReaderTest {
     assertThat(model.tensor(LayerPlan.W_AVG)).isEqualTo(mine);
     assertThat(model.provenance()).containsEntry("w_avg", "given");
     assertThatThrownBy(() -> RosinalityReader.read(ReferenceData.formats("ros_g_ema.pt"), Tensor.zeros(31)))
-        .isInstanceOf(ModelFormatException.class).hasMessageContaining("mean latent has shape [31]");
+        .isInstanceOf(ModelFormatException.class).hasMessageContaining("mean w has shape [31]");
   }
 
   @Test
@@ -156,6 +158,23 @@ class RosinalityReaderTest {
     StyleGanModel decoder = RosinalityReader.fromStateDict(psp, "decoder.", Tensor.zeros(32), Map.of("source", "psp"));
     StyleGanModel direct = RosinalityReader.read(ReferenceData.formats("ros_g_ema.pt"), Tensor.zeros(32));
     assertThat(decoder.tensor("synthesis.b32.conv1.weight")).isEqualTo(direct.tensor("synthesis.b32.conv1.weight"));
+  }
+
+  @Test
+  void aPspOrE4eCheckpointsDecoderIsAGenerator() throws IOException {
+    Path encoders = ReferenceData.shared().resolve("reference").resolve("encoders");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(encoders),
+        "skipped: encoder reference data not found at " + encoders);
+    StyleGanModel psp = ModelFiles.read(encoders.resolve("reduced_psp_w.pt"));
+    assertThat(psp.provenance()).containsEntry("checkpoint_key", "state_dict")
+        .containsEntry("w_avg", "the file's latent_avg");
+    Tensor latent = ((StoredTensor) ((Map<?, ?>) TorchSaveFile.load(encoders.resolve("reduced_psp_w.pt")))
+        .get("latent_avg")).read("latent_avg"); // [1, 32]
+    assertThat(psp.tensor(LayerPlan.W_AVG).toArray()).containsExactly(latent.toArray());
+    // e4e keeps one mean per layer, [n_latent, D], rows differing: the generator falls back to the rule.
+    StyleGanModel e4e = ModelFiles.read(encoders.resolve("reduced_e4e.pt"));
+    assertThat(e4e.provenance().get("w_avg")).contains("mean of 4096", "latent_avg [10, 32] differs per layer");
+    assertThat(e4e.config().imgResolution()).isEqualTo(64);
   }
 
   private static Tensor read(Map<?, ?> sd, String key) throws ModelFormatException {
