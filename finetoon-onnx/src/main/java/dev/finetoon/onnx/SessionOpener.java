@@ -66,6 +66,11 @@ final class SessionOpener {
       // A generator runs its block sessions one after another, each with its own pool; spinning threads of the
       // block that just finished would compete with the next block's threads for the cores.
       options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      // The CPU arena and memory-pattern planning keep each session's peak activations for the session's life; a
+      // generator's block sessions then hold one peak each: 2.8 GB resident for config-f at 1024² and batch 1
+      // against 1.2 GB without, at the same speed (GeneratorBench, docs/performance.md).
+      options.setCPUArenaAllocator(false);
+      options.setMemoryPatternOptimization(false);
       if (provider == ExecutionProvider.CUDA) {
         options.addCUDA(settings.cudaDevice());
       }

@@ -50,14 +50,18 @@ public final class NvidiaPickleReader {
     }
     Found found = generator(top, source);
     PersistentModule g = found.generator();
-    GeneratorConfig config = GeneratorKwargs.parse(g.state().get("_init_args"), g.state().get("_init_kwargs"));
+    String format = found.format();
+    StyleGan3RepoGenerators.refuseStyleGan3(g, format.equals("nvidia-snapshot") ? "G_ema" : "generator");
+    if (StyleGan3RepoGenerators.isStyleGan3Repository(g)) {
+      format = format.replace("nvidia-", "stylegan3-repo-");
+    }
+    GeneratorConfig config = configOf(g);
     Map<String, Tensor> tensors = new LinkedHashMap<>();
-    for (Map.Entry<String, TensorRef> e : tensorRefs(g, bytes.length).entrySet()) { // checks the modules form a tree
+    for (Map.Entry<String, TensorRef> e : tensorRefs(g, bytes.length).entrySet()) {
       tensors.put(e.getKey(), e.getValue().toTensor(e.getKey()));
     }
-    config = StyleGan3RepoGenerators.withLayerClamp(g, config);
     try {
-      return StyleGanModel.of(config, tensors, ImmutableMap.of("source", source, "format", found.format()));
+      return StyleGanModel.of(config, tensors, ImmutableMap.of("source", source, "format", format));
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(source + ": " + e.getMessage() + describeSynthesis(g), e);
     }
@@ -95,11 +99,14 @@ public final class NvidiaPickleReader {
       throw new ModelFormatException(source + ": the generator is " + GeneratorKwargs.describe(generator)
           + ", not a persistent StyleGAN2-ADA Generator");
     }
-    StyleGan3RepoGenerators.refuseStyleGan3(g, format.equals("nvidia-snapshot") ? "G_ema" : "generator");
-    if (StyleGan3RepoGenerators.isStyleGan3Repository(g)) {
-      format = format.replace("nvidia-", "stylegan3-repo-");
-    }
     return new Found(format, g);
+  }
+
+  /** A Generator's configuration: its constructor arguments, and the layers' own clamp in StyleGAN3-repo files. */
+  static GeneratorConfig configOf(PersistentModule generator) throws ModelFormatException {
+    GeneratorConfig config =
+        GeneratorKwargs.parse(generator.state().get("_init_args"), generator.state().get("_init_kwargs"));
+    return StyleGan3RepoGenerators.withLayerClamp(generator, config);
   }
 
   /**

@@ -55,8 +55,7 @@ public final class NvidiaPickleWriter {
     Map<byte[], Integer> payloads = new IdentityHashMap<>();
     Object top = NvidiaPickleReader.unpickle(bytes, source, PickleGlobals.forModelFiles(), null, payloads);
     PersistentModule gEma = NvidiaPickleReader.generator(top, source).generator();
-    GeneratorConfig templateConfig =
-        GeneratorKwargs.parse(gEma.state().get("_init_args"), gEma.state().get("_init_kwargs"));
+    GeneratorConfig templateConfig = NvidiaPickleReader.configOf(gEma);
     checkSameArchitecture(model.config(), templateConfig, source);
     List<PersistentModule> targets = new ArrayList<>(List.of(gEma));
     if (top instanceof Map<?, ?> snapshot && snapshot.get("G") instanceof PersistentModule g && g != gEma) {

@@ -4,7 +4,9 @@ import dev.finetoon.ModelFormatException;
 import dev.finetoon.model.GeneratorConfig;
 import dev.finetoon.model.SynthesisConfig;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +59,12 @@ final class StyleGan3RepoGenerators {
       throws ModelFormatException {
     Set<OptionalDouble> clamps = new LinkedHashSet<>();
     Deque<PersistentModule> pending = new ArrayDeque<>(List.of(generator));
+    Set<PersistentModule> seen = Collections.newSetFromMap(new IdentityHashMap<>()); // hostile files share and loop
     while (!pending.isEmpty()) {
       PersistentModule module = pending.pop();
+      if (!seen.add(module)) {
+        continue;
+      }
       if (CLAMPED_LAYERS.contains(module.className()) && module.state().containsKey("conv_clamp")) {
         Object clamp = module.state().get("conv_clamp");
         if (clamp != null && !(clamp instanceof Number)) {
