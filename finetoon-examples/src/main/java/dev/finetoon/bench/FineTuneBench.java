@@ -20,13 +20,15 @@ import java.util.Optional;
  * one model with another's blocks 64, 128 and 256, negative = with blocks 32 to 256, positive = the first, and a
  * ResNet-50-shaped encoder ({@link ResNet50StandIn}) on the 256² images, with the notebook's settings (batch 1, random
  * noise, Adam over every generator parameter). Alternates with NVIDIA's triplet step timed in the same run
- * ({@link NvidiaReference}, where set up), first on the machine as it is, then with two CPU-bound competing processes
+ * ({@link NvidiaBaseline}, where set up: {@code -Dnvidia.sg2ada=DIR -Dnvidia.pkl=paper256.pkl}), first on the
+ * machine as it is, then with two CPU-bound competing processes
  * ({@link Competitors}, the same for both); prints steps/s after a warm-up step as medians with min–max and the ratio,
  * the process's CPU seconds per step, and peak resident memory. Then the highest rate the same arithmetic allows
  * ({@link ComputeFloor}) beside the 1.5× NVIDIA target.
  *
  * <pre>
- * java -cp finetoon-examples/target/finetoon.jar dev.finetoon.bench.FineTuneBench [seconds per run] [rounds]
+ * java [-Dnvidia.sg2ada=/tmp/sg2ada -Dnvidia.pkl=/tmp/paper256.pkl] -cp finetoon-examples/target/finetoon.jar \
+ *     dev.finetoon.bench.FineTuneBench [seconds per run] [rounds]
  * </pre>
  */
 public final class FineTuneBench {
@@ -47,8 +49,8 @@ public final class FineTuneBench {
         EMBEDDING, threads, seconds);
     double convolutionRate = ComputeFloor.convolutionMacsPerSecond();
     Block encoderBlock = ResNet50StandIn.create(EMBEDDING);
-    Optional<SameRun.Measurement> reference = NvidiaReference.locate()
-        .map(n -> () -> n.stepsPerSecond("triplet step", NVIDIA_STEPS, threads));
+    Optional<SameRun.Measurement> reference = NvidiaBaseline.configured()
+        .map(n -> () -> n.step("triplet step", NVIDIA_STEPS, threads).rate());
     try (BlockFaceEncoder encoder = BlockFaceEncoder.create(encoderBlock, new Shape(1, 3, 256, 256));
         TripletFineTuner tuner = TripletFineTuner.builder().base(human).donor(toon).blocks(64, 128, 256)
             .encoder(encoder).options(FineTuneOptions.builder().epochs(20).build()) // rounds resume; never run out

@@ -16,7 +16,6 @@ import dev.finetoon.onnx.SessionSettings;
 import dev.finetoon.seed.NumpyRandomState;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,11 +114,14 @@ public final class GeneratorBench {
       for (int batch : options.batches()) {
         List<Long> seeds = LongStream.range(0, batch).boxed().toList();
         Tensor z = NumpyRandomState.latents(seeds, 512);
-        List<Double> ours = new ArrayList<>();
-        List<NvidiaBaseline.Run> theirs = new ArrayList<>();
+        Rates ours = new Rates();
+        Rates theirs = new Rates();
+        long theirPeakMiB = -1;
         for (int round = 0; round < options.rounds(); round++) {
           if (nvidia.isPresent()) {
-            theirs.add(nvidia.get().run(batch, options.nvidiaRepeats(), options.threads()));
+            NvidiaBaseline.Run run = nvidia.get().generate(batch, options.nvidiaRepeats(), options.threads());
+            theirs.add(run.rate());
+            theirPeakMiB = Math.max(theirPeakMiB, run.peakMiB());
           }
           ours.add(imagesPerSecond(batch, options.seconds(),
               n -> g.synthesis(g.mapping(z, null, Truncation.of(0.7)), Noise.CONST)));
@@ -129,11 +131,9 @@ public final class GeneratorBench {
           Map<String, Tensor> inputs = wholeGraphInputs(model, z);
           wholeRate = String.format("%.2f", imagesPerSecond(batch, options.seconds(), n -> whole.run(inputs)));
         }
-        List<Double> nvidiaRates = theirs.stream().map(NvidiaBaseline.Run::imagesPerSecond).toList();
-        System.out.printf("%-6d %-24s %-24s %-26s %-14d %-14s %s%n", batch, spread(ours),
-            nvidia.isPresent() ? spread(nvidiaRates) : "not set up", ratios(ours, nvidiaRates),
-            PeakMemory.peakMiB(), nvidia.isPresent() ? theirs.stream().mapToLong(NvidiaBaseline.Run::peakMiB).max()
-                .getAsLong() : "-", wholeRate);
+        System.out.printf("%-6d %-24s %-24s %-26s %-14d %-14s %s%n", batch, ours.summary(),
+            nvidia.isPresent() ? theirs.summary() : "not set up", Rates.ratios(ours, theirs),
+            PeakMemory.peakMiB(), nvidia.isPresent() ? Long.toString(theirPeakMiB) : "-", wholeRate);
       }
     } finally {
       if (exported != null) {
@@ -145,30 +145,6 @@ public final class GeneratorBench {
         Files.delete(exported);
       }
     }
-  }
-
-  /** {@code median (min–max)}. */
-  private static String spread(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    return String.format("%.3f (%.3f–%.3f)", median(sorted), sorted.get(0), sorted.get(sorted.size() - 1));
-  }
-
-  /** The ratio of the medians and each pair's ratio, or a dash without a baseline. */
-  private static String ratios(List<Double> ours, List<Double> theirs) {
-    if (theirs.isEmpty()) {
-      return "-";
-    }
-    StringBuilder pairs = new StringBuilder();
-    for (int i = 0; i < ours.size(); i++) {
-      pairs.append(i == 0 ? "" : " ").append(String.format("%.2f", ours.get(i) / theirs.get(i)));
-    }
-    double ratio = median(ours.stream().sorted().toList()) / median(theirs.stream().sorted().toList());
-    return String.format("%.2fx (%s)", ratio, pairs);
-  }
-
-  private static double median(List<Double> sorted) {
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** The exported graph's inputs for these latents: ψ 0.7 on every w, the model's const noise. */

@@ -11,16 +11,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * NVIDIA's own generator timed in the same run, through {@code ../shared/bench/bench_reference.py} (Debian's PyTorch,
- * NVIDIA's stylegan2-ada-pytorch checkout, a pickle from {@code make_model.py}; see that folder's README). Each
- * {@link #run} is a fresh Python process; its peak resident memory comes from {@code resource.getrusage}.
+ * NVIDIA's own code timed in the same run, through the scripts of {@code ../shared/bench} (Debian's PyTorch, NVIDIA's
+ * stylegan2-ada-pytorch checkout, a pickle from {@code make_model.py}; see that folder's README): its generator
+ * ({@code bench_reference.py}) and its projection and triplet steps ({@code bench_steps_reference.py}, beside it). Each
+ * run is a fresh Python process; its peak resident memory comes from {@code resource.getrusage}.
  *
  * <p>Set up by the system properties {@code nvidia.sg2ada} (the checkout), {@code nvidia.pkl} (the model),
  * optionally {@code nvidia.python} (default {@code /usr/bin/python3}) and {@code nvidia.script} (default
  * {@code ../shared/bench/bench_reference.py}). Without them {@link #configured} is empty and the benches say so.
  */
 final class NvidiaBaseline {
-  private static final Pattern RATE = Pattern.compile("([0-9.]+) img/s");
+  private static final Pattern RATE = Pattern.compile("([0-9.]+) (?:img|steps)/s");
   private static final Pattern MAX_RSS = Pattern.compile("maxrss_kib ([0-9]+)");
   /** Runs the script with the given argv and prints the process's peak RSS after it. */
   private static final String WRAPPER = "import resource, runpy, sys; sys.argv = sys.argv[1:]; "
@@ -32,8 +33,8 @@ final class NvidiaBaseline {
   private final Path sg2ada;
   private final Path pkl;
 
-  /** One run's result: images per second (median over its repeats) and the process's peak RSS. */
-  record Run(double imagesPerSecond, long peakMiB) {}
+  /** One run's result: images or steps per second (median over its repeats) and the process's peak RSS. */
+  record Run(double rate, long peakMiB) {}
 
   private NvidiaBaseline(String python, Path script, Path sg2ada, Path pkl) {
     this.python = python;
@@ -63,18 +64,37 @@ final class NvidiaBaseline {
   }
 
   /** NVIDIA's {@code G(z)} at ψ 0.7 with const noise, {@code repeats} timed batches, on {@code threads} threads. */
-  Run run(int batch, int repeats, int threads) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(python, "-c", WRAPPER, script.toString(), sg2ada.toString(),
-        pkl.toString(), Integer.toString(batch), Integer.toString(repeats), "cpu", Integer.toString(threads)));
+  Run generate(int batch, int repeats, int threads) throws IOException, InterruptedException {
+    return run(script, "batch=" + batch, batch, repeats, "cpu", threads);
+  }
+
+  /**
+   * Steps/s of NVIDIA's {@code "projection step"} or {@code "triplet step"} (the model must be 256²: the script's
+   * target is), median of {@code steps} timed steps, on {@code threads} threads.
+   */
+  Run step(String step, int steps, int threads) throws IOException, InterruptedException {
+    return run(script.resolveSibling("bench_steps_reference.py"), step + ":", steps, "cpu", threads);
+  }
+
+  private Run run(Path bench, String marker, Object... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(python, "-c", WRAPPER, bench.toString(), sg2ada.toString(),
+        pkl.toString()));
+    for (Object arg : args) {
+      command.add(arg.toString());
+    }
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int exit = process.waitFor();
-    Matcher rate = RATE.matcher(output);
     Matcher rss = MAX_RSS.matcher(output);
-    if (exit != 0 || !rate.find() || !rss.find()) {
-      throw new IOException("NVIDIA's bench failed (exit " + exit + "): " + output.strip());
+    if (exit == 0 && rss.find()) {
+      for (String line : output.split("\n")) {
+        Matcher rate = RATE.matcher(line);
+        if (line.contains(marker) && rate.find()) {
+          return new Run(Double.parseDouble(rate.group(1)), Long.parseLong(rss.group(1)) / 1024);
+        }
+      }
     }
-    return new Run(Double.parseDouble(rate.group(1)), Long.parseLong(rss.group(1)) / 1024);
+    throw new IOException("NVIDIA's bench failed (exit " + exit + "): " + output.strip());
   }
 
   @Override

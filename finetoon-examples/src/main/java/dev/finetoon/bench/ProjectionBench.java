@@ -15,13 +15,15 @@ import java.util.Random;
 /**
  * Times projection steps on the full-size random-weight 256² generator of {@link GeneratorBench} with a VGG16-sized
  * feature network ({@link Vgg16StandIn}), alternating with NVIDIA's projection step timed in the same run
- * ({@link NvidiaReference}, where set up): first on the machine as it is, then with two CPU-bound competing processes
+ * ({@link NvidiaBaseline}, where set up: {@code -Dnvidia.sg2ada=DIR -Dnvidia.pkl=paper256.pkl}): first on the
+ * machine as it is, then with two CPU-bound competing processes
  * ({@link Competitors}, the same for both). Prints steps/s as medians with min–max and the ratio, peak resident memory,
  * and the highest rate the same arithmetic allows ({@link ComputeFloor}) beside the 1.5× NVIDIA target. The one-off w
  * statistics (10 000 mapping passes) and the target's features are outside the timed steps.
  *
  * <pre>
- * java -cp finetoon-examples/target/finetoon.jar dev.finetoon.bench.ProjectionBench [seconds per run] [rounds]
+ * java [-Dnvidia.sg2ada=/tmp/sg2ada -Dnvidia.pkl=/tmp/paper256.pkl] -cp finetoon-examples/target/finetoon.jar \
+ *     dev.finetoon.bench.ProjectionBench [seconds per run] [rounds]
  * </pre>
  */
 public final class ProjectionBench {
@@ -38,9 +40,8 @@ public final class ProjectionBench {
     Tensor target = randomTarget();
     double convolutionRate = ComputeFloor.convolutionMacsPerSecond();
     Vgg16StandIn features = new Vgg16StandIn(NDManager.newBaseManager(), 256);
-    Optional<NvidiaReference> nvidia = NvidiaReference.locate();
-    Optional<SameRun.Measurement> reference =
-        nvidia.map(n -> () -> n.stepsPerSecond("projection step", NVIDIA_STEPS, threads));
+    Optional<SameRun.Measurement> reference = NvidiaBaseline.configured()
+        .map(n -> () -> n.step("projection step", NVIDIA_STEPS, threads).rate());
     SameRun.printHeader("steps/s");
     SameRun idle;
     try (Projector projector = DjlProjectorBackend.open(model, ProjectionOptions.defaults().withSteps(1000),

@@ -28,4 +28,19 @@ final class Rates {
     return values.isEmpty() ? "-" : String.format("%.3f (%.3f–%.3f)", median(), Collections.min(values),
         Collections.max(values));
   }
+
+  /**
+   * The ratio of the medians and each pair's ratio, {@code "1.52x (1.49 1.55)"}, for measurements taken in pairs
+   * (A B A B); a dash where {@code theirs} is empty.
+   */
+  static String ratios(Rates ours, Rates theirs) {
+    if (theirs.isEmpty()) {
+      return "-";
+    }
+    StringBuilder pairs = new StringBuilder();
+    for (int i = 0; i < Math.min(ours.values.size(), theirs.values.size()); i++) {
+      pairs.append(i == 0 ? "" : " ").append(String.format("%.2f", ours.values.get(i) / theirs.values.get(i)));
+    }
+    return String.format("%.2fx (%s)", ours.median() / theirs.median(), pairs);
+  }
 }

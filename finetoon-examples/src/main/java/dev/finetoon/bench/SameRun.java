@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * Alternates finetoon's and NVIDIA's measurement of one workload (A B A B …) under the same conditions, then prints
- * both as medians with min–max and the ratio of the medians. Without NVIDIA's baseline it prints finetoon's rates and
- * says why there is no ratio.
+ * both as medians with min–max, the ratio of the medians and each pair's. Without NVIDIA's baseline
+ * ({@link NvidiaBaseline#configured()} says what is missing) it prints finetoon's rates alone.
  */
 final class SameRun {
   /** One timed run of a workload, as a rate (steps/s or images/s). */
@@ -44,8 +44,7 @@ final class SameRun {
   }
 
   void printRow(String condition) {
-    String ratio = nvidia.isEmpty() ? NvidiaReference.missing()
-        : String.format("%.2fx", ours.median() / nvidia.median());
-    System.out.printf("%-28s %-26s %-26s %s%n", condition, ours.summary(), nvidia.summary(), ratio);
+    System.out.printf("%-28s %-26s %-26s %s%n", condition, ours.summary(),
+        nvidia.isEmpty() ? "not set up" : nvidia.summary(), Rates.ratios(ours, nvidia));
   }
 }
