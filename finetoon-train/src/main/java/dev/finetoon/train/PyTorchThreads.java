@@ -73,7 +73,13 @@ public final class PyTorchThreads {
       log.debug("PyTorch's thread waiting is left as it is on Windows ({} asked for)", waiting);
       return;
     }
-    CEnvironment environment = cEnvironment();
+    CEnvironment environment;
+    try {
+      environment = cEnvironment();
+    } catch (LinkageError e) { // no C library JNA can load: PyTorch keeps OpenMP's own waiting
+      log.warn("PyTorch's threads keep OpenMP's waiting: the C environment is out of reach ({})", e.toString());
+      return;
+    }
     String existing = environment.getenv(OPENMP_VARIABLE);
     if (existing != null) {
       log.debug("{}={} is set in the environment; finetoon leaves it", OPENMP_VARIABLE, existing);
