@@ -177,7 +177,7 @@ public final class NvidiaPickleReader {
           String name = prefix + e.getKey();
           if (e.getValue() instanceof TensorRef ref) {
             // Budgeted before allocating: a stride-0 view of one element can claim billions.
-            elements = com.google.common.math.LongMath.saturatedAdd(elements, ref.numel());
+            elements += ref.elementCount(name);
             if (elements > maxElements) {
               throw new ModelFormatException("tensors up to " + name + " hold " + elements
                   + " elements, more than the file's " + maxElements + " bytes can store: they overlap in storage");

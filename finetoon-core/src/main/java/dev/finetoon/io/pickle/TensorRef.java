@@ -21,15 +21,6 @@ record TensorRef(TorchStorage storage, long offset, int[] size, long[] stride) i
     return toTensor(name);
   }
 
-  /** The number of elements the view holds, saturating at {@code Long.MAX_VALUE}: known before anything is read. */
-  long numel() {
-    long count = 1;
-    for (int s : size) {
-      count = LongMath.saturatedMultiply(count, Math.max(s, 0));
-    }
-    return count;
-  }
-
   /** Receives each element of a view: its index in C order and its index in the storage. */
   @FunctionalInterface
   interface ElementVisitor {
