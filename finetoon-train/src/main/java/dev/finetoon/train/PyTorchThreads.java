@@ -3,7 +3,9 @@ package dev.finetoon.train;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,18 +13,20 @@ import org.slf4j.LoggerFactory;
 /**
  * How libtorch's CPU threads wait for work, settled once before DJL loads the PyTorch engine.
  *
- * <p>PyTorch's OpenMP threads spin while they wait for the next operator. On a machine of one's own that saves a
- * little latency; on a busy one (a host application, a Spark executor, a CI machine) the spinning threads compete with
- * the threads doing work and steps become several times slower. finetoon therefore sets {@code OMP_WAIT_POLICY=PASSIVE}
- * in the process's C environment before libtorch reads it, unless:
- * <ul>
- *   <li>{@code OMP_WAIT_POLICY} is already set in the environment (that choice wins), or
- *   <li>{@code -Dfinetoon.threads.waiting=active} (or {@code FINETOON_THREAD_WAITING=active}) asks for OpenMP's own
- *       default, the fastest setting on an idle machine.
- * </ul>
- * The setting counts only before the PyTorch engine first loads in the process: finetoon applies it before each of
+ * <p>Between operators PyTorch's OpenMP threads spin, waiting for the next one: GNU OpenMP (libtorch on Linux) checks
+ * 300 000 times before it sleeps. On a machine of one's own that saves the cost of waking; on a busy one (a host
+ * application, a Spark executor, a CI machine) the spinning threads take the time slices the working ones need and
+ * steps become several times slower. Never spinning ({@code OMP_WAIT_POLICY=PASSIVE}) fixes the busy machine but pays
+ * a wake-up per operator, 15–20% of a step on an idle one. finetoon's default, {@code brief}, spins 10 000 checks and
+ * then sleeps ({@code GOMP_SPINCOUNT=10000}; {@code KMP_BLOCKTIME=1}, one millisecond, for the LLVM and Intel OpenMP
+ * runtimes of other platforms): as fast as OpenMP's default on an idle machine, as fast as passive waiting on a busy
+ * one (docs/performance.md). {@code -Dfinetoon.threads.waiting=passive|active} (or
+ * {@code FINETOON_THREAD_WAITING}) chooses never spinning or OpenMP's own default; any of {@code OMP_WAIT_POLICY},
+ * {@code GOMP_SPINCOUNT} or {@code KMP_BLOCKTIME} already in the environment wins over all three.
+ *
+ * <p>The setting counts only before the PyTorch engine first loads in the process: finetoon applies it before each of
  * its own DJL entry points, and an application that uses DJL's PyTorch engine itself calls {@link #applyDefaults()}
- * before its first DJL call. On Windows nothing is changed (set the variable before starting the JVM).
+ * before its first DJL call. On Windows nothing is changed (set the variables before starting the JVM).
  *
  * <pre>{@code
  * PyTorchThreads.applyDefaults();                  // before the application's own first DJL PyTorch call
@@ -33,7 +37,21 @@ public final class PyTorchThreads {
   private static final Logger log = LoggerFactory.getLogger(PyTorchThreads.class);
   static final String PROPERTY = "finetoon.threads.waiting";
   static final String ENVIRONMENT = "FINETOON_THREAD_WAITING";
-  static final String OPENMP_VARIABLE = "OMP_WAIT_POLICY";
+  /** The variables of the OpenMP runtimes that decide how their threads wait; a user's setting of any one wins. */
+  static final List<String> OPENMP_VARIABLES = List.of("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "KMP_BLOCKTIME");
+
+  /** The ways of waiting, each with the variables it sets. */
+  enum Waiting {
+    BRIEF(Map.of("GOMP_SPINCOUNT", "10000", "KMP_BLOCKTIME", "1")),
+    PASSIVE(Map.of("OMP_WAIT_POLICY", "PASSIVE")),
+    ACTIVE(Map.of());
+
+    final Map<String, String> variables;
+
+    Waiting(Map<String, String> variables) {
+      this.variables = variables;
+    }
+  }
 
   private static boolean applied;
 
@@ -47,14 +65,17 @@ public final class PyTorchThreads {
     }
   }
 
-  /** The waiting the property or environment asks for: {@code "passive"} (the default) or {@code "active"}. */
-  static String requestedWaiting() {
+  /** The waiting the property or environment asks for, {@link Waiting#BRIEF} where neither does. */
+  static Waiting requestedWaiting() {
     String requested = Optional.ofNullable(System.getProperty(PROPERTY)).orElse(System.getenv(ENVIRONMENT));
-    String waiting = requested == null || requested.isBlank() ? "passive" : requested.trim().toLowerCase(Locale.ROOT);
-    if (!waiting.equals("passive") && !waiting.equals("active")) {
-      throw new IllegalArgumentException(PROPERTY + " must be passive or active, got " + requested);
+    if (requested == null || requested.isBlank()) {
+      return Waiting.BRIEF;
     }
-    return waiting;
+    try {
+      return Waiting.valueOf(requested.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(PROPERTY + " must be brief, passive or active, got " + requested, e);
+    }
   }
 
   /** The C library's environment, which libgomp reads when libtorch loads (Java's own copy is read-only). */
@@ -68,7 +89,7 @@ public final class PyTorchThreads {
     return Native.load(Platform.C_LIBRARY_NAME, CEnvironment.class);
   }
 
-  private static void apply(String waiting) {
+  private static void apply(Waiting waiting) {
     if (Platform.isWindows()) {
       log.debug("PyTorch's thread waiting is left as it is on Windows ({} asked for)", waiting);
       return;
@@ -80,11 +101,13 @@ public final class PyTorchThreads {
       log.warn("PyTorch's threads keep OpenMP's waiting: the C environment is out of reach ({})", e.toString());
       return;
     }
-    String existing = environment.getenv(OPENMP_VARIABLE);
-    if (existing != null) {
-      log.debug("{}={} is set in the environment; finetoon leaves it", OPENMP_VARIABLE, existing);
-    } else if (waiting.equals("passive")) {
-      environment.setenv(OPENMP_VARIABLE, "PASSIVE", 0);
+    for (String variable : OPENMP_VARIABLES) {
+      String existing = environment.getenv(variable);
+      if (existing != null) {
+        log.debug("{}={} is set in the environment; finetoon leaves the thread waiting to it", variable, existing);
+        return;
+      }
     }
+    waiting.variables.forEach((variable, value) -> environment.setenv(variable, value, 0));
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.jna.Platform;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,25 +17,35 @@ class PyTorchThreadsTest {
   }
 
   @Test
-  void passiveWaitingIsInTheCEnvironmentOnceTheDefaultsAreApplied() {
-    assumeTrue(!Platform.isWindows(), "the wait policy is set through the C environment only off Windows");
-    String before = System.getenv(PyTorchThreads.OPENMP_VARIABLE);
+  void theRequestedWaitingIsInTheCEnvironmentOnceTheDefaultsAreApplied() {
+    assumeTrue(!Platform.isWindows(), "the waiting is set through the C environment only off Windows");
+    Map<String, String> before = new HashMap<>();
+    for (String variable : PyTorchThreads.OPENMP_VARIABLES) {
+      if (System.getenv(variable) != null) {
+        before.put(variable, System.getenv(variable));
+      }
+    }
     PyTorchThreads.applyDefaults();
     // Java's copy of the environment is the one from the JVM's start; libgomp reads the C library's.
-    String now = PyTorchThreads.cEnvironment().getenv(PyTorchThreads.OPENMP_VARIABLE);
-    if (before == null) {
-      assertThat(now).isEqualTo(PyTorchThreads.requestedWaiting().equals("passive") ? "PASSIVE" : null);
-    } else {
-      assertThat(now).as("a wait policy the user set wins").isEqualTo(before);
+    PyTorchThreads.CEnvironment environment = PyTorchThreads.cEnvironment();
+    for (String variable : PyTorchThreads.OPENMP_VARIABLES) {
+      String expected = before.isEmpty() ? PyTorchThreads.requestedWaiting().variables.get(variable)
+          : before.get(variable); // a waiting the user set wins: nothing is added
+      assertThat(environment.getenv(variable)).as(variable).isEqualTo(expected);
     }
   }
 
   @Test
-  void theWaitingCanBeAskedForByProperty() {
+  void theDefaultSpinsBrieflyAndPassiveOrActiveCanBeAskedForByProperty() {
+    assumeTrue(System.getenv(PyTorchThreads.ENVIRONMENT) == null, "FINETOON_THREAD_WAITING is set");
+    assertThat(PyTorchThreads.requestedWaiting()).isEqualTo(PyTorchThreads.Waiting.BRIEF);
+    assertThat(PyTorchThreads.Waiting.BRIEF.variables).containsEntry("GOMP_SPINCOUNT", "10000");
     System.setProperty(PyTorchThreads.PROPERTY, " Active ");
-    assertThat(PyTorchThreads.requestedWaiting()).isEqualTo("active");
+    assertThat(PyTorchThreads.requestedWaiting()).isEqualTo(PyTorchThreads.Waiting.ACTIVE);
+    assertThat(PyTorchThreads.Waiting.ACTIVE.variables).isEmpty();
     System.setProperty(PyTorchThreads.PROPERTY, "passive");
-    assertThat(PyTorchThreads.requestedWaiting()).isEqualTo("passive");
+    assertThat(PyTorchThreads.requestedWaiting()).isEqualTo(PyTorchThreads.Waiting.PASSIVE);
+    assertThat(PyTorchThreads.Waiting.PASSIVE.variables).containsEntry("OMP_WAIT_POLICY", "PASSIVE");
   }
 
   @Test
@@ -42,6 +54,7 @@ class PyTorchThreadsTest {
     assertThatThrownBy(PyTorchThreads::requestedWaiting)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("finetoon.threads.waiting")
+        .hasMessageContaining("brief, passive or active")
         .hasMessageContaining("spin");
   }
 }
