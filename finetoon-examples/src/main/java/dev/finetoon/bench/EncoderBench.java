@@ -18,98 +18,130 @@ import dev.finetoon.model.SynthesisConfig;
 import dev.finetoon.project.ProjectionOptions;
 import dev.finetoon.project.RefinementOptions;
 import dev.finetoon.train.DjlProjectorBackend;
+import dev.finetoon.train.PyTorchThreads;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
 
 /**
- * Seconds per photo of encoder inversion (e4e, random weights built in code) on this machine, at the reference's
- * reduced widths (÷16, 64² decoder, 10 rows) and at the public files' real size (IR-SE-50 at full width, 1024² FFHQ
- * decoder, 18 rows): the encoder's one pass (preprocessing included), the encoder plus N W+ refinement steps (LPIPS
- * on a VGG16-sized stand-in, {@link Vgg16StandIn}), and beside them NVIDIA's 1000-step projection extrapolated from
- * timed projection steps on the same generator. Session opening (graph building, w statistics) is not timed.
+ * Seconds per photo of encoder inversion (e4e, random weights built in code) against projection: at the reference's
+ * reduced widths (÷16, 64² decoder, 10 rows), at full width on a 256² decoder (the configuration of NVIDIA's
+ * ffhq-res256 source, 14 rows) and at the public files' real size (IR-SE-50 at full width, 1024² FFHQ decoder, 18
+ * rows). Per round: the encoder's one pass (preprocessing included, median of 5), the encoder plus N W+ refinement
+ * steps (LPIPS on a VGG16-sized stand-in, {@link Vgg16StandIn}), finetoon's 1000-step projection extrapolated from
+ * timed steps on the same generator, and, for the 256² row where {@link NvidiaBaseline} is set up
+ * ({@code -Dnvidia.sg2ada=DIR -Dnvidia.pkl=paper256.pkl}), NVIDIA's 1000-step projection extrapolated from its steps
+ * timed in the same round, with the speed-up of the inversion over it. Medians with min–max over the rounds. Session
+ * opening (graph building, w statistics) is not timed.
  *
  * <pre>
- * java -cp finetoon-examples/target/finetoon.jar dev.finetoon.bench.EncoderBench [refine steps] [projection steps]
- *     [both|reduced|full]
+ * java [-Dnvidia.sg2ada=/tmp/sg2ada -Dnvidia.pkl=/tmp/paper256.pkl] -cp finetoon-examples/target/finetoon.jar \
+ *     dev.finetoon.bench.EncoderBench [refine steps] [projection steps] [sizes: reduced,256,1024] [rounds]
  * </pre>
  *
- * <p>Each row's columns print as they are measured; 0 refinement steps measures the encoder alone.
+ * <p>Each row prints once its rounds are done; 0 refinement steps measures the encoder alone as the inversion.
  */
 public final class EncoderBench {
   private static final int ENCODER_RUNS = 5;
+  private static final int NVIDIA_STEPS = 8;
+  private static final double PROJECTION_STEPS = 1000;
 
   private EncoderBench() {}
 
   public static void main(String[] args) throws Exception {
+    PyTorchThreads.applyDefaults(); // the stand-in uses DJL before the projector does
     int refineSteps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int projectionSteps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    String sizes = args.length > 2 ? args[2] : "both";
-    System.out.printf("e4e with random weights, %d cores; refinement %d steps, projection timed over %d steps%n",
-        Runtime.getRuntime().availableProcessors(), refineSteps, projectionSteps);
-    System.out.printf("%-28s %-16s %-22s %-24s %-12s%n", "size", "encoder s/photo",
-        "encoder+" + refineSteps + " steps s/photo", "1000-step projection s", "peak RSS MiB");
-    // the reference checkpoints' decoder: 32 channels at every resolution
-    GeneratorConfig reduced = GeneratorConfig.builder(32, 32, 64)
-        .synthesis(new SynthesisConfig(32768, 32, 0, OptionalDouble.empty(), SynthesisConfig.SKIP,
-            List.of(1.0, 3.0, 3.0, 1.0), true))
-        .build();
-    if (!sizes.equals("full")) {
-      row("reduced (÷16), 64² decoder", 16, reduced, refineSteps, projectionSteps);
-    }
-    if (!sizes.equals("reduced")) {
-      row("full width, 1024² decoder", 1, GeneratorConfig.builder(512, 512, 1024).build(), refineSteps,
-          projectionSteps);
+    List<String> sizes = List.of((args.length > 2 ? args[2] : "reduced,256").split(","));
+    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+    Optional<NvidiaBaseline> nvidia = NvidiaBaseline.configured();
+    System.out.printf("e4e with random weights, %d cores; refinement %d steps, projection timed over %d steps, "
+        + "%d rounds; seconds per photo%n", Runtime.getRuntime().availableProcessors(), refineSteps, projectionSteps,
+        rounds);
+    System.out.printf("%-28s %-22s %-24s %-26s %-26s %-24s %s%n", "size", "encoder", "encoder+" + refineSteps
+        + " steps", "finetoon 1000-step proj.", "NVIDIA 1000-step proj.", "NVIDIA proj. / encoder+" + refineSteps,
+        "peak RSS MiB");
+    for (String size : sizes) {
+      switch (size) {
+        case "reduced" -> row("reduced (÷16), 64² decoder", 16, reduced(), refineSteps, projectionSteps, rounds,
+            Optional.empty());
+        case "256" -> row("full width, 256² decoder", 1, GeneratorBench.ffhq256(), refineSteps, projectionSteps,
+            rounds, nvidia);
+        case "1024" -> row("full width, 1024² decoder", 1, GeneratorBench.configF1024(), refineSteps,
+            projectionSteps, rounds, Optional.empty());
+        default -> throw new IllegalArgumentException("sizes are reduced, 256 and 1024, not " + size);
+      }
     }
   }
 
-  private static void row(String label, int divisor, GeneratorConfig config, int refineSteps, int projectionSteps)
-      throws Exception {
+  /** The reference checkpoints' decoder: 32 channels at every resolution, 64². */
+  private static GeneratorConfig reduced() {
+    return GeneratorConfig.builder(32, 32, 64)
+        .synthesis(new SynthesisConfig(32768, 32, 0, OptionalDouble.empty(), SynthesisConfig.SKIP,
+            List.of(1.0, 3.0, 3.0, 1.0), true))
+        .build();
+  }
+
+  /** One row; {@code nvidia} is empty for the sizes NVIDIA's step script cannot time (its target is 256²). */
+  private static void row(String label, int divisor, GeneratorConfig config, int refineSteps, int projectionSteps,
+      int rounds, Optional<NvidiaBaseline> nvidia) throws Exception {
     StyleGanModel decoder = RandomModels.create(config, 1);
     EncoderModel e4e = RandomEncoders.create(EncoderArchitecture.ENCODER4EDITING, divisor, decoder, 1);
     int r = config.imgResolution();
     RgbImage photo = randomPhoto(r);
-    double encoderSeconds;
-    Tensor ws;
-    try (ImageEncoder encoder = Encoders.open(e4e)) {
-      ws = encoder.encode(EncoderInput.of(photo)).ws(); // warm-up
-      double[] runs = new double[ENCODER_RUNS];
-      for (int i = 0; i < runs.length; i++) {
-        long start = System.nanoTime();
-        ws = encoder.encode(EncoderInput.of(photo)).ws();
-        runs[i] = (System.nanoTime() - start) / 1e9;
-      }
-      Arrays.sort(runs);
-      encoderSeconds = runs[runs.length / 2];
-    }
-    System.out.printf("%-28s %-16.3f ", label, encoderSeconds);
-    System.out.flush();
-    if (refineSteps == 0) {
-      System.out.printf("%-22s %-24s %-12d%n", "-", "-", PeakMemory.peakMiB());
-      return;
-    }
-    double refineSeconds;
-    double projectionSeconds;
-    ProjectionOptions options = ProjectionOptions.defaults().withSteps(1000);
+    Tensor target = photo.toTensor();
+    int threads = Runtime.getRuntime().availableProcessors();
+    Rates encoderSeconds = new Rates();
+    Rates inversionSeconds = new Rates();
+    Rates projectionSeconds = new Rates();
+    Rates nvidiaSeconds = new Rates();
+    ProjectionOptions options = ProjectionOptions.defaults().withSteps((int) PROJECTION_STEPS);
     Vgg16StandIn features = new Vgg16StandIn(NDManager.newBaseManager(), Math.min(r, 256));
-    try (Projector projector = DjlProjectorBackend.open(decoder, options, features, Device.cpu())) {
-      Tensor target = photo.toTensor();
-      projector.refine(target, ws, RefinementOptions.defaults().withSteps(1), (s, n, d, l) -> true); // warm-up
-      long start = System.nanoTime();
-      projector.refine(target, ws, RefinementOptions.defaults().withSteps(refineSteps).withPatience(0),
-          (s, n, d, l) -> true);
-      refineSeconds = encoderSeconds + (System.nanoTime() - start) / 1e9;
-      long[] first = new long[1];
-      projector.project(target, (step, steps, distance, loss) -> {
-        if (step == 0) {
-          first[0] = System.nanoTime(); // the first step is warm-up
+    try (ImageEncoder encoder = Encoders.open(e4e);
+        Projector projector = DjlProjectorBackend.open(decoder, options, features, Device.cpu())) {
+      Tensor ws = encoder.encode(EncoderInput.of(photo)).ws(); // warm-up
+      projector.refine(target, ws, RefinementOptions.defaults().withSteps(1), (s, n, d, l) -> true);
+      for (int round = 0; round < rounds; round++) {
+        double[] runs = new double[ENCODER_RUNS];
+        for (int i = 0; i < runs.length; i++) {
+          long start = System.nanoTime();
+          ws = encoder.encode(EncoderInput.of(photo)).ws();
+          runs[i] = (System.nanoTime() - start) / 1e9;
         }
-        return step < projectionSteps;
-      });
-      projectionSeconds = 1000 * (System.nanoTime() - first[0]) / 1e9 / projectionSteps;
+        Arrays.sort(runs);
+        double encoded = runs[runs.length / 2];
+        encoderSeconds.add(encoded);
+        long start = System.nanoTime();
+        if (refineSteps > 0) {
+          projector.refine(target, ws, RefinementOptions.defaults().withSteps(refineSteps).withPatience(0),
+              (s, n, d, l) -> true);
+        }
+        inversionSeconds.add(encoded + (System.nanoTime() - start) / 1e9);
+        projectionSeconds.add(PROJECTION_STEPS / projectionStepsPerSecond(projector, target, projectionSteps));
+        if (nvidia.isPresent()) {
+          nvidiaSeconds.add(PROJECTION_STEPS / nvidia.get().step("projection step", NVIDIA_STEPS, threads).rate());
+        }
+      }
     }
-    System.out.printf("%-22.2f %-24.0f %-12d%n", refineSeconds, projectionSeconds, PeakMemory.peakMiB());
+    String reference = nvidia.isPresent() ? nvidiaSeconds.summary("%.0f")
+        : r == 256 ? "not set up" : "256² only";
+    System.out.printf("%-28s %-22s %-24s %-26s %-26s %-24s %d%n", label, encoderSeconds.summary(),
+        inversionSeconds.summary("%.2f"), projectionSeconds.summary("%.0f"), reference,
+        Rates.ratios(nvidiaSeconds, inversionSeconds), PeakMemory.peakMiB());
+  }
+
+  /** Projection steps per second over {@code steps} timed steps after a warm-up step. */
+  private static double projectionStepsPerSecond(Projector projector, Tensor target, int steps) {
+    long[] first = new long[1];
+    projector.project(target, (step, total, distance, loss) -> {
+      if (step == 0) {
+        first[0] = System.nanoTime(); // the first step is warm-up
+      }
+      return step < steps;
+    });
+    return steps / ((System.nanoTime() - first[0]) / 1e9);
   }
 
   private static RgbImage randomPhoto(int size) {

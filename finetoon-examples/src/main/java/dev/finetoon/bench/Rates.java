@@ -25,8 +25,13 @@ final class Rates {
 
   /** {@code "0.352 (0.331–0.360)"}, or {@code "-"} when nothing was measured. */
   String summary() {
-    return values.isEmpty() ? "-" : String.format("%.3f (%.3f–%.3f)", median(), Collections.min(values),
-        Collections.max(values));
+    return summary("%.3f");
+  }
+
+  /** The median and min–max, each written with {@code format} (e.g. {@code "%.0f"}); {@code "-"} when empty. */
+  String summary(String format) {
+    return values.isEmpty() ? "-" : String.format(format + " (" + format + "–" + format + ")", median(),
+        Collections.min(values), Collections.max(values));
   }
 
   /**

@@ -5,13 +5,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.finetoon.train.PyTorchThreads;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What libtorch's thread waiting costs: the same DJL workload (many small operators, as in a projection or fine-tune
- * step) in fresh JVMs with finetoon's default (passive waiting) and with {@code -Dfinetoon.threads.waiting=active}
- * (OpenMP's spinning default), alternating, on the machine as it is and with two CPU-bound competing processes.
- * Prints seconds per run as medians with min–max.
+ * step) in fresh JVMs with each {@code -Dfinetoon.threads.waiting}: {@code brief} (finetoon's default: spin briefly,
+ * then sleep), {@code passive} (never spin) and {@code active} (OpenMP's spinning default), alternating, on the machine
+ * as it is and with two CPU-bound competing processes. Prints seconds per run as medians with min–max and each
+ * setting's time over the default's.
  *
  * <pre>
  * java -cp finetoon-examples/target/finetoon.jar dev.finetoon.bench.ThreadWaitingBench [rounds]
@@ -19,6 +22,7 @@ import java.util.List;
  */
 public final class ThreadWaitingBench {
   private static final int OPERATIONS = 3000;
+  private static final List<String> WAITINGS = List.of("brief", "passive", "active");
 
   private ThreadWaitingBench() {}
 
@@ -26,19 +30,23 @@ public final class ThreadWaitingBench {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     System.out.printf("%d × (256×256 matmul + tanh) on DJL's PyTorch engine, %d cores; seconds per run%n", OPERATIONS,
         Runtime.getRuntime().availableProcessors());
-    System.out.printf("%-24s %-28s %-28s %s%n", "condition", "passive (finetoon default)", "active (OpenMP default)",
-        "active / passive");
+    System.out.printf("%-24s %-26s %-26s %-26s %s%n", "condition", "brief (finetoon default)", "passive",
+        "active (OpenMP default)", "passive / brief, active / brief");
     for (int competitors : List.of(0, 2)) {
-      Rates passive = new Rates();
-      Rates active = new Rates();
+      Map<String, Rates> seconds = new LinkedHashMap<>();
+      WAITINGS.forEach(waiting -> seconds.put(waiting, new Rates()));
       try (Competitors busy = Competitors.start(competitors)) {
         for (int round = 0; round < rounds; round++) {
-          passive.add(runWorkload("passive"));
-          active.add(runWorkload("active"));
+          for (String waiting : WAITINGS) {
+            seconds.get(waiting).add(runWorkload(waiting));
+          }
         }
       }
-      System.out.printf("%-24s %-28s %-28s %.1fx%n", competitors == 0 ? "as the machine is" : "2 competing processes",
-          passive.summary(), active.summary(), active.median() / passive.median());
+      double brief = seconds.get("brief").median();
+      System.out.printf("%-24s %-26s %-26s %-26s %.2fx, %.2fx%n",
+          competitors == 0 ? "as the machine is" : "2 competing processes", seconds.get("brief").summary(),
+          seconds.get("passive").summary(), seconds.get("active").summary(), seconds.get("passive").median() / brief,
+          seconds.get("active").median() / brief);
     }
   }
 
