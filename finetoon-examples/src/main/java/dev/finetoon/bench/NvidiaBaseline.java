@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * {@code ../shared/bench/bench_reference.py}). Without them {@link #configured} is empty and the benches say so.
  */
 final class NvidiaBaseline {
-  private static final Pattern RATE = Pattern.compile("([0-9.]+) (?:img|steps)/s");
+  /** The scripts' median time per batch or step; their rates are printed with two decimals only. */
+  private static final Pattern MEDIAN_MS = Pattern.compile("median ([0-9.]+) ms");
   private static final Pattern MAX_RSS = Pattern.compile("maxrss_kib ([0-9]+)");
   /** Runs the script with the given argv and prints the process's peak RSS after it. */
   private static final String WRAPPER = "import resource, runpy, sys; sys.argv = sys.argv[1:]; "
@@ -33,7 +34,7 @@ final class NvidiaBaseline {
   private final Path sg2ada;
   private final Path pkl;
 
-  /** One run's result: images or steps per second (median over its repeats) and the process's peak RSS. */
+  /** One run's result: images or steps per second (from the median time of its repeats) and its peak RSS. */
   record Run(double rate, long peakMiB) {}
 
   private NvidiaBaseline(String python, Path script, Path sg2ada, Path pkl) {
@@ -65,7 +66,7 @@ final class NvidiaBaseline {
 
   /** NVIDIA's {@code G(z)} at ψ 0.7 with const noise, {@code repeats} timed batches, on {@code threads} threads. */
   Run generate(int batch, int repeats, int threads) throws IOException, InterruptedException {
-    return run(script, "batch=" + batch, batch, repeats, "cpu", threads);
+    return run(script, "batch=" + batch + ":", batch, batch, repeats, "cpu", threads);
   }
 
   /**
@@ -73,10 +74,11 @@ final class NvidiaBaseline {
    * target is), median of {@code steps} timed steps, on {@code threads} threads.
    */
   Run step(String step, int steps, int threads) throws IOException, InterruptedException {
-    return run(script.resolveSibling("bench_steps_reference.py"), step + ":", steps, "cpu", threads);
+    return run(script.resolveSibling("bench_steps_reference.py"), step + ":", 1, steps, "cpu", threads);
   }
 
-  private Run run(Path bench, String marker, Object... args) throws IOException, InterruptedException {
+  /** Runs {@code bench} and reads {@code items} (images or steps) per median time from its line with {@code marker}. */
+  private Run run(Path bench, String marker, int items, Object... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(python, "-c", WRAPPER, bench.toString(), sg2ada.toString(),
         pkl.toString()));
     for (Object arg : args) {
@@ -88,9 +90,9 @@ final class NvidiaBaseline {
     Matcher rss = MAX_RSS.matcher(output);
     if (exit == 0 && rss.find()) {
       for (String line : output.split("\n")) {
-        Matcher rate = RATE.matcher(line);
-        if (line.contains(marker) && rate.find()) {
-          return new Run(Double.parseDouble(rate.group(1)), Long.parseLong(rss.group(1)) / 1024);
+        Matcher median = MEDIAN_MS.matcher(line);
+        if (line.contains(marker) && median.find()) {
+          return new Run(items * 1000 / Double.parseDouble(median.group(1)), Long.parseLong(rss.group(1)) / 1024);
         }
       }
     }
