@@ -15,12 +15,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Between operators PyTorch's OpenMP threads spin, waiting for the next one: GNU OpenMP (libtorch on Linux) checks
  * 300 000 times before it sleeps. On a machine of one's own that saves the cost of waking; on a busy one (a host
- * application, a Spark executor, a CI machine) the spinning threads take the time slices the working ones need and
- * steps become two or more times slower. Never spinning ({@code OMP_WAIT_POLICY=PASSIVE}) fixes the busy machine but pays
- * a wake-up per operator, 13–14% of a step on an idle one. finetoon's default, {@code brief}, spins 10 000 checks and
- * then sleeps ({@code GOMP_SPINCOUNT=10000}; {@code KMP_BLOCKTIME=1}, one millisecond, for the LLVM and Intel OpenMP
- * runtimes of other platforms): as fast as OpenMP's default on an idle machine and close to passive waiting on a busy
- * one (docs/performance.md). {@code -Dfinetoon.threads.waiting=passive|active} (or
+ * application, a Spark executor, a CI machine) the spinning threads take the time slices the working ones need, and
+ * steps become two or more times slower. Never spinning ({@code OMP_WAIT_POLICY=PASSIVE}) fixes the busy machine but
+ * pays a wake-up per operator, 13–14% of a step on an idle one. finetoon's default, {@code brief}, spins 10 000
+ * checks and then sleeps ({@code GOMP_SPINCOUNT=10000}; {@code KMP_BLOCKTIME=1}, one millisecond, for the LLVM and
+ * Intel OpenMP runtimes of other platforms): as fast as OpenMP's default on an idle machine and close to passive
+ * waiting on a busy one (docs/performance.md). {@code -Dfinetoon.threads.waiting=passive|active} (or
  * {@code FINETOON_THREAD_WAITING}) chooses never spinning or OpenMP's own default; any of {@code OMP_WAIT_POLICY},
  * {@code GOMP_SPINCOUNT} or {@code KMP_BLOCKTIME} already in the environment wins over all three.
  *
