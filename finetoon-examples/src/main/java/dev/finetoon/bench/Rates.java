@@ -36,10 +36,10 @@ final class Rates {
 
   /**
    * The ratio of the medians and each pair's ratio, {@code "1.52x (1.49 1.55)"}, for measurements taken in pairs
-   * (A B A B); a dash where {@code theirs} is empty.
+   * (A B A B); a dash where either is empty.
    */
   static String ratios(Rates ours, Rates theirs) {
-    if (theirs.isEmpty()) {
+    if (ours.isEmpty() || theirs.isEmpty()) {
       return "-";
     }
     StringBuilder pairs = new StringBuilder();
