@@ -1,5 +1,7 @@
 package dev.finetoon.bench;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import dev.finetoon.Generator;
 import dev.finetoon.GeneratorOptions;
 import dev.finetoon.Generators;
@@ -99,6 +101,7 @@ public final class SparkBench {
       benchToonify(spark, tiny, photos, decoded);
     } finally {
       spark.stop();
+      MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
     }
   }
 
