@@ -24,6 +24,8 @@ final class NvidiaBaseline {
   /** The scripts' median time per batch or step; their rates are printed with two decimals only. */
   private static final Pattern MEDIAN_MS = Pattern.compile("median ([0-9.]+) ms");
   private static final Pattern MAX_RSS = Pattern.compile("maxrss_kib ([0-9]+)");
+  /** The BLAS Debian's python3-torch links; where it is the reference BLAS NVIDIA's code runs about 4× slower. */
+  private static final Path DEBIAN_BLAS = Path.of("/usr/lib/x86_64-linux-gnu/libblas.so.3");
   /** Runs the script with the given argv and prints the process's peak RSS after it. */
   private static final String WRAPPER = "import resource, runpy, sys; sys.argv = sys.argv[1:]; "
       + "runpy.run_path(sys.argv[0], run_name='__main__'); "
@@ -61,7 +63,22 @@ final class NvidiaBaseline {
         return Optional.empty();
       }
     }
+    String blas = blas();
+    if (blas.contains("/x86_64-linux-gnu/blas/")) { // netlib's libblas3, not an optimised alternative
+      System.out.println("NVIDIA baseline: warning: " + DEBIAN_BLAS + " is the reference BLAS (" + blas + "), on "
+          + "which NVIDIA's code runs about 4x slower and every ratio flatters finetoon; install an optimised one "
+          + "(apt-get install libopenblas0-openmp, see docs/performance.md)");
+    }
     return Optional.of(new NvidiaBaseline(python, script, Path.of(sg2ada), Path.of(pkl)));
+  }
+
+  /** Where {@code libblas.so.3} resolves to, or {@code "unknown"} off Debian's layout. */
+  private static String blas() {
+    try {
+      return DEBIAN_BLAS.toRealPath().toString();
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   /** NVIDIA's {@code G(z)} at ψ 0.7 with const noise, {@code repeats} timed batches, on {@code threads} threads. */
@@ -101,6 +118,6 @@ final class NvidiaBaseline {
 
   @Override
   public String toString() {
-    return "NVIDIA stylegan2-ada-pytorch at " + sg2ada + " on " + pkl + " (" + python + ")";
+    return "NVIDIA stylegan2-ada-pytorch at " + sg2ada + " on " + pkl + " (" + python + ", BLAS " + blas() + ")";
   }
 }
