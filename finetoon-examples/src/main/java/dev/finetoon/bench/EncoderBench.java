@@ -119,7 +119,8 @@ public final class EncoderBench {
               (s, n, d, l) -> true);
         }
         inversionSeconds.add(encoded + (System.nanoTime() - start) / 1e9);
-        projectionSeconds.add(PROJECTION_STEPS / projectionStepsPerSecond(projector, target, projectionSteps));
+        projectionSeconds.add(PROJECTION_STEPS
+            / ProjectionBench.stepsPerSecond(projector, target, (timed, nanos) -> timed < projectionSteps));
         if (nvidia.isPresent()) {
           nvidiaSeconds.add(PROJECTION_STEPS / nvidia.get().step("projection step", NVIDIA_STEPS, threads).rate());
         }
@@ -130,18 +131,6 @@ public final class EncoderBench {
     System.out.printf("%-28s %-22s %-24s %-26s %-26s %-24s %d%n", label, encoderSeconds.summary(),
         inversionSeconds.summary("%.2f"), projectionSeconds.summary("%.0f"), reference,
         Rates.ratios(nvidiaSeconds, inversionSeconds), PeakMemory.peakMiB());
-  }
-
-  /** Projection steps per second over {@code steps} timed steps after a warm-up step. */
-  private static double projectionStepsPerSecond(Projector projector, Tensor target, int steps) {
-    long[] first = new long[1];
-    projector.project(target, (step, total, distance, loss) -> {
-      if (step == 0) {
-        first[0] = System.nanoTime(); // the first step is warm-up
-      }
-      return step < steps;
-    });
-    return steps / ((System.nanoTime() - first[0]) / 1e9);
   }
 
   private static RgbImage randomPhoto(int size) {

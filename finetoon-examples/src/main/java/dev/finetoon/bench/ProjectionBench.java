@@ -46,7 +46,7 @@ public final class ProjectionBench {
     SameRun idle;
     try (Projector projector = DjlProjectorBackend.open(model, ProjectionOptions.defaults().withSteps(1000),
         features, Device.cpu())) {
-      SameRun.Measurement ours = () -> stepsPerSecond(projector, target, seconds);
+      SameRun.Measurement ours = () -> stepsPerSecond(projector, target, (timed, nanos) -> nanos < seconds * 1e9);
       idle = SameRun.alternate(rounds, ours, reference);
       idle.printRow("as the machine is");
       try (Competitors busy = Competitors.start(2)) {
@@ -60,8 +60,14 @@ public final class ProjectionBench {
     ComputeFloor.printCeiling(macs, convolutionRate, idle.oursMedian(), idle.target());
   }
 
-  /** The steps/s of one projection run for {@code seconds} after a warm-up step. */
-  private static double stepsPerSecond(Projector projector, Tensor target, double seconds) {
+  /** When a timed projection run stops: given the steps timed so far and the nanoseconds since the warm-up step. */
+  @FunctionalInterface
+  interface StepBudget {
+    boolean more(int timedSteps, long elapsedNanos);
+  }
+
+  /** The steps/s of one projection run after a warm-up step, stepping while {@code budget} allows. */
+  static double stepsPerSecond(Projector projector, Tensor target, StepBudget budget) {
     long[] start = new long[1];
     int[] timed = new int[1];
     projector.project(target, (step, steps, distance, loss) -> {
@@ -70,7 +76,7 @@ public final class ProjectionBench {
         return true;
       }
       timed[0] = step;
-      return System.nanoTime() - start[0] < seconds * 1e9;
+      return budget.more(step, System.nanoTime() - start[0]);
     });
     return timed[0] / ((System.nanoTime() - start[0]) / 1e9);
   }

@@ -1,5 +1,7 @@
 package dev.finetoon.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,21 +15,32 @@ final class SameRun {
     double rate() throws Exception;
   }
 
-  private final Rates ours = new Rates();
-  private final Rates nvidia = new Rates();
+  private final Rates ours;
+  private final Rates nvidia;
 
-  private SameRun() {}
+  private SameRun(Rates ours, Rates nvidia) {
+    this.ours = ours;
+    this.nvidia = nvidia;
+  }
 
   /** {@code rounds} alternations of {@code finetoon} and, where set up, {@code reference}. */
   static SameRun alternate(int rounds, Measurement finetoon, Optional<Measurement> reference) throws Exception {
-    SameRun run = new SameRun();
+    List<Measurement> measurements = new ArrayList<>(List.of(finetoon));
+    reference.ifPresent(measurements::add);
+    List<Rates> rates = interleave(rounds, measurements);
+    return new SameRun(rates.get(0), reference.isPresent() ? rates.get(1) : new Rates());
+  }
+
+  /** {@code rounds} rounds of every measurement in turn (A B C A B C …); their rates in the same order. */
+  static List<Rates> interleave(int rounds, List<Measurement> measurements) throws Exception {
+    List<Rates> rates = new ArrayList<>();
+    measurements.forEach(m -> rates.add(new Rates()));
     for (int round = 0; round < rounds; round++) {
-      run.ours.add(finetoon.rate());
-      if (reference.isPresent()) {
-        run.nvidia.add(reference.get().rate());
+      for (int i = 0; i < measurements.size(); i++) {
+        rates.get(i).add(measurements.get(i).rate());
       }
     }
-    return run;
+    return rates;
   }
 
   double oursMedian() {

@@ -59,6 +59,7 @@ public final class SparkBench {
   private static final int STEPS = 20;
   private static final int BATCH = 8;
   private static final int NVIDIA_REPEATS = 3;
+  private static final String ROW = "%-52s %-22s %-22s %-22s %-14s %s%n";
 
   private SparkBench() {}
 
@@ -91,7 +92,7 @@ public final class SparkBench {
     }
     System.out.printf(Locale.ROOT, "%d cores; medians of %d runs (min-max) after a warm-up%n",
         Runtime.getRuntime().availableProcessors(), RUNS);
-    System.out.printf(Locale.ROOT, "%-52s %-22s %-22s %-22s %-14s %s%n", "job", "plain", "Spark local[2]",
+    System.out.printf(Locale.ROOT, ROW, "job", "plain", "Spark local[2]",
         "NVIDIA", "Spark / plain", "Spark / NVIDIA");
     SparkSession spark = SparkSession.builder().master("local[2]").appName("SparkBench")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
@@ -120,9 +121,6 @@ public final class SparkBench {
     List<Long> all = LongStream.range(0, seeds).boxed().toList();
     SparkGenerator onSpark = SparkGenerator.builder().model("bench", SparkModel.file(model.toString()))
         .truncation(0.7).build();
-    Rates plain = new Rates();
-    Rates sparkRates = new Rates();
-    Rates nvidiaRates = new Rates();
     int threads = Runtime.getRuntime().availableProcessors();
     try (Generator g = Generators.open(loaded, GeneratorOptions.DEFAULTS.withThreads(2))) {
       Job plainJob = () -> {
@@ -135,23 +133,18 @@ public final class SparkBench {
       Job sparkJob = () -> onSpark.generate(spark, 0, seeds, 4).count();
       plainJob.run(); // warm-up
       sparkJob.run();
-      for (int i = 0; i < RUNS; i++) {
-        plain.add(rate(seeds, plainJob));
-        sparkRates.add(rate(seeds, sparkJob));
-        if (nvidia.isPresent()) {
-          nvidiaRates.add(nvidia.get().generate(BATCH, NVIDIA_REPEATS, threads).rate());
-        }
-      }
+      List<SameRun.Measurement> measurements = new ArrayList<>(List.of(() -> rate(seeds, plainJob),
+          () -> rate(seeds, sparkJob)));
+      nvidia.ifPresent(n -> measurements.add(() -> n.generate(BATCH, NVIDIA_REPEATS, threads).rate()));
+      List<Rates> rates = SameRun.interleave(RUNS, measurements);
+      Rates nvidiaRates = nvidia.isPresent() ? rates.get(2) : new Rates();
+      row("generate, " + modelName + ", " + seeds + " seeds (img/s)", rates.get(0), rates.get(1),
+          nvidia.isPresent() ? nvidiaRates.summary("%.2f") : "not set up", Rates.ratios(rates.get(1), nvidiaRates));
     }
-    System.out.printf(Locale.ROOT, "%-52s %-22s %-22s %-22s %-14s %s%n",
-        "generate, " + modelName + ", " + seeds + " seeds (img/s)", plain.summary("%.2f"),
-        sparkRates.summary("%.2f"), nvidia.isPresent() ? nvidiaRates.summary("%.2f") : "not set up",
-        String.format(Locale.ROOT, "%.2fx", sparkRates.median() / plain.median()),
-        Rates.ratios(sparkRates, nvidiaRates));
   }
 
   private static void benchToonify(SparkSession spark, Path tiny, Path photos, List<RgbImage> decoded)
-      throws IOException {
+      throws Exception {
     String base = tiny.resolve("tiny_base.pkl").toString();
     String toon = tiny.resolve("tiny_toon.pkl").toString();
     String lpips = tiny.resolve("tiny_lpips.pt").toString();
@@ -159,8 +152,6 @@ public final class SparkBench {
     StyleGanModel blend = LayerBlender.swap(16, 32).blend(human, ModelFiles.read(Path.of(toon)));
     SparkToonifier onSpark = SparkToonifier.builder().base(SparkModel.file(base))
         .toon(SparkModel.swap(base, toon, 16, 32)).featureNetwork(lpips).projectionSteps(STEPS).build();
-    Rates plain = new Rates();
-    Rates sparkRates = new Rates();
     // The session SparkToonifier opens: one ONNX Runtime thread per call, PyTorch on every core (set in main).
     try (Toonifier single = Toonifier.builder().base(human).fineTuned(blend).featureNetwork(Path.of(lpips))
         .projection(ProjectionOptions.defaults().withSteps(STEPS))
@@ -174,15 +165,18 @@ public final class SparkBench {
           spark.read().format("binaryFile").load(photos.toString()).repartition(decoded.size())).count();
       plainJob.run(); // warm-up
       sparkJob.run();
-      for (int i = 0; i < RUNS; i++) {
-        plain.add(rate(decoded.size(), plainJob));
-        sparkRates.add(rate(decoded.size(), sparkJob));
-      }
+      List<Rates> rates = SameRun.interleave(RUNS, List.of(() -> rate(decoded.size(), plainJob),
+          () -> rate(decoded.size(), sparkJob)));
+      row("toonify, tiny 32², " + STEPS + " steps, " + decoded.size() + " photos (photos/s)", rates.get(0),
+          rates.get(1), "no 32² step bench", "-");
     }
-    System.out.printf(Locale.ROOT, "%-52s %-22s %-22s %-22s %-14s %s%n",
-        "toonify, tiny 32², " + STEPS + " steps, " + decoded.size() + " photos (photos/s)", plain.summary("%.2f"),
-        sparkRates.summary("%.2f"), "no 32² step bench", String.format(Locale.ROOT, "%.2fx",
-            sparkRates.median() / plain.median()), "-");
+  }
+
+  /** One table row: the plain and Spark cells, NVIDIA's cell and the Spark / NVIDIA ratio as given. */
+  private static void row(String job, Rates plain, Rates onSpark, String nvidiaCell, String sparkOverNvidia) {
+    System.out.printf(Locale.ROOT, ROW, job, plain.summary("%.2f"),
+        onSpark.summary("%.2f"), nvidiaCell, String.format(Locale.ROOT, "%.2fx", onSpark.median() / plain.median()),
+        sparkOverNvidia);
   }
 
   /** One timed run. */
